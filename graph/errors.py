@@ -1,0 +1,93 @@
+"""Errors careerkg reports to people: each says what is wrong and where."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CareerKGError",
+    "InputError",
+    "StoreError",
+    "StoreBusyError",
+    "QueryTimeout",
+    "ForbiddenQuery",
+    "input_error_from_engine",
+]
+
+
+class CareerKGError(Exception):
+    """Base of the errors careerkg shows to users as they are (no traceback)."""
+
+
+class InputError(CareerKGError, ValueError):
+    """Input that cannot be imported: a file, where in it (1-based line/column), and why."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ):
+        super().__init__(reason)
+        self.reason = reason
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __reduce__(self):
+        return _rebuild_input_error, (self.reason, self.file, self.line, self.column)
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.reason}"
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "reason": self.reason}
+
+
+class StoreError(CareerKGError):
+    """The store cannot be opened or used."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the on-disk store."""
+
+
+class QueryTimeout(CareerKGError):
+    """A query ran past its deadline and was stopped."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the query ran past its time limit of {seconds:g} s and was stopped")
+        self.seconds = seconds
+
+    def __reduce__(self):
+        return QueryTimeout, (self.seconds,)
+
+
+class ForbiddenQuery(CareerKGError):
+    """A query that the configuration does not allow here (updates, SERVICE ...)."""
+
+
+def _rebuild_input_error(reason, file, line, column):
+    return InputError(reason, file=file, line=line, column=column)
+
+
+_ENGINE_POSITION = re.compile(r"line (\d+)(?: between)? columns? (\d+)|error at (\d+):(\d+)|at line (\d+)")
+
+
+def input_error_from_engine(error: Exception, file: str | None) -> InputError:
+    """An :class:`InputError` from a parser message such as pyoxigraph's."""
+    message = str(error)
+    match = _ENGINE_POSITION.search(message)
+    line = column = None
+    if match:
+        groups = [g for g in match.groups() if g is not None]
+        line = int(groups[0])
+        column = int(groups[1]) if len(groups) > 1 else None
+    return InputError(message, file=file, line=line, column=column)

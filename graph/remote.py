@@ -1,0 +1,148 @@
+"""A store on any SPARQL 1.1 engine, reached over HTTP.
+
+Reads use the SPARQL 1.1 Protocol against the query endpoint; writes use SPARQL 1.1 Update
+against the update endpoint.  Nothing engine-specific is assumed: the default graph of a
+query is given explicitly as the live source graphs (``default-graph-uri``), so no "union
+default graph" setting is needed on the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyoxigraph as ox
+import requests
+
+from .errors import InputError, QueryTimeout, StoreError, input_error_from_engine
+from .formats import rdf_format
+from .namespaces import PREFIXES, REGISTRY_GRAPH
+from .results import collect
+from .sparql import QuerySyntaxError, analyse
+from .store import Payload, Store, check_rdf_input
+
+__all__ = ["RemoteStore", "default_update_endpoint"]
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+#: Triples per INSERT DATA request when the data has no blank nodes.
+CHUNK = 5000
+#: How long the list of live graphs is trusted before it is read again (seconds).
+GRAPHS_TTL = 2.0
+
+
+def default_update_endpoint(query_url: str) -> str:
+    """The update endpoint beside a query endpoint: a final ``/query`` becomes ``/update``.
+
+    >>> default_update_endpoint("http://127.0.0.1:7878/query")
+    'http://127.0.0.1:7878/update'
+    >>> default_update_endpoint("http://example.org/sparql")
+    'http://example.org/sparql'
+    """
+    return re.sub(r"/query/?$", "/update", query_url)
+
+
+class RemoteStore(Store):
+    kind = "remote"
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60):
+        self.location = query_url
+        self.query_url = query_url
+        self.update_url = update_url or default_update_endpoint(query_url)
+        self.timeout = timeout
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = "careerkg"
+        self._live: tuple[float, list[str]] | None = None
+
+    # -- HTTP ------------------------------------------------------------------------
+    def _post(self, url: str, form: list[tuple[str, str]], accept: str | None, timeout: float):
+        headers = {"Accept": accept} if accept else {}
+        try:
+            response = self._session.post(url, data=form, headers=headers, timeout=timeout)
+        except requests.Timeout:
+            raise QueryTimeout(timeout) from None
+        except requests.RequestException as error:
+            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {error}") from None
+        if response.status_code == 400:
+            raise QuerySyntaxError(f"the endpoint {url} refused the request: {response.text}")
+        if response.status_code >= 300:
+            raise StoreError(
+                f"the endpoint {url} answered {response.status_code}: {response.text[:500]}"
+            )
+        return response
+
+    # -- reading ---------------------------------------------------------------------
+    def _live_graphs(self) -> list[str]:
+        now = time.monotonic()
+        if self._live is None or now - self._live[0] > GRAPHS_TTL:
+            self._live = (now, [REGISTRY_GRAPH, *(s.graph for s in self.sources())])
+        return self._live[1]
+
+    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
+        info = analyse(text)
+        if info.is_update:
+            raise QuerySyntaxError("an update was given where a query was expected")
+        form = [("query", text)]
+        if default_graphs is None and not info.has_dataset_clause:
+            default_graphs = self._live_graphs()
+        for graph in default_graphs or ():
+            form.append(("default-graph-uri", graph))
+        for graph in named_graphs or ():
+            form.append(("named-graph-uri", graph))
+        accept = _NTRIPLES if info.returns_graph else _RESULTS_JSON
+        response = self._post(self.query_url, form, accept, timeout or self.timeout)
+        media = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if info.returns_graph or media in ("application/n-triples", "text/turtle"):
+            fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
+            return collect(ox.parse(response.content, format=fmt), limit)
+        results_format = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
+        return collect(ox.parse_query_results(response.content, format=results_format), limit)
+
+    def graph_names(self):
+        result = self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=[]
+        )
+        return sorted(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+
+    def dump_graph(self, graph, fmt):
+        result = self.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+            default_graphs=[],
+        )
+        return ox.serialize(result.triples, format=fmt.engine, prefixes=PREFIXES) or b""
+
+    # -- writing ---------------------------------------------------------------------
+    def update(self, text):
+        self._check_writable()
+        self._post(self.update_url, [("update", text)], None, self.timeout)
+        self._live = None
+
+    def _insert(self, payload: Payload, graph: str) -> int:
+        if payload.triples is not None:
+            triples = list(payload.triples)
+        else:
+            fmt = payload.format or rdf_format("turtle")
+            data = payload.data if payload.data is not None else payload.path.read_bytes()
+            check_rdf_input(data[:65536], fmt, payload.where)
+            try:
+                triples = [q.triple for q in ox.parse(data, format=fmt.engine,
+                                                       base_iri=payload.base_iri)]
+            except SyntaxError as error:
+                raise input_error_from_engine(error, payload.where) from None
+            except (UnicodeDecodeError, ValueError) as error:
+                raise InputError(str(error), file=payload.where) from None
+        has_bnodes = any(
+            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+            for t in triples
+        )
+        step = (len(triples) or 1) if has_bnodes else CHUNK
+        for start in range(0, len(triples), step):
+            body = "\n".join(f"{t} ." for t in triples[start:start + step])
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        return len(set(triples))
+
+    def _drop_graph(self, graph):
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def close(self):
+        self._session.close()

@@ -1,0 +1,539 @@
+"""The one interface through which careerkg reads and writes its graph.
+
+Three kinds of store share it:
+
+* :class:`OxigraphStore` — Oxigraph in this process, in memory (the default, built from the
+  packaged Turtle sources at start-up) or on disk (``--store PATH``);
+* :class:`~careerkg.graph.remote.RemoteStore` — any SPARQL 1.1 engine over HTTP
+  (``--store http://host/query``);
+* :class:`~careerkg.graph.executor.IsolatedStore` — either local kind with every read run in a
+  worker process that is killed at its deadline (what the web server uses).
+
+Data is organised in *sources*: each source (the ontology, the seed article, an O*NET import,
+a user's file) lives in its own named graph, and a small registry graph says which graph holds
+each source.  Replacing a source loads the new data into a fresh graph, then switches the
+registry entry in one update, then drops the old graph: a failure at any point leaves the
+previous state readable, and :meth:`Store.recover` drops graphs that no registry entry names
+(left by a crash).  The default graph of every query is the union of the live graphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError, StoreBusyError, StoreError, input_error_from_engine
+from .formats import RdfFormatInfo, rdf_format
+from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
+from .results import QueryResult, collect
+from .sparql import analyse, syntax_error_from_engine
+
+__all__ = [
+    "Source",
+    "Payload",
+    "Store",
+    "OxigraphStore",
+    "open_store",
+    "store_spec",
+    "check_rdf_input",
+    "file_digest",
+]
+
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of the graph, as the registry records it."""
+
+    name: str
+    graph: str
+    title: str
+    triples: int
+    digest: str
+    loaded: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Payload:
+    """RDF to load: serialized bytes, a file, or triples produced by an importer."""
+
+    data: bytes | None = None
+    path: Path | None = None
+    format: RdfFormatInfo | None = None
+    triples: Iterable[ox.Triple] | None = None
+    #: The name to give in error messages (a file name) when ``path`` is not set.
+    label: str | None = None
+    base_iri: str | None = None
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path is not None else (self.label or "<input>")
+
+
+_DTD_ENTITY = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
+
+
+def check_rdf_input(head: bytes, fmt: RdfFormatInfo, where: str) -> None:
+    """Refuse input that parsers would expand dangerously (XML entity declarations).
+
+    Oxigraph expands internal XML entities: a few hundred bytes of nested entities become
+    gigabytes (the "billion laughs").  RDF/XML never needs a DTD, so any entity declaration
+    is refused before parsing.
+    """
+    if fmt.name == "rdfxml" and _DTD_ENTITY.search(head):
+        raise InputError(
+            "RDF/XML with a DTD or entity declarations is not accepted "
+            "(entities can expand without bound); remove the <!DOCTYPE ...> block",
+            file=where,
+            line=head[: _DTD_ENTITY.search(head).start()].count(b"\n") + 1,
+        )
+
+
+def _literal(value, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+    return ox.Literal(str(value))
+
+
+class Store(ABC):
+    """What the rest of careerkg may do with a graph store."""
+
+    #: ``memory``, ``disk`` or ``remote``.
+    kind: str = "abstract"
+    #: A path or URL, or ``None`` for memory.
+    location: str | None = None
+    read_only: bool = False
+
+    # -- reading ---------------------------------------------------------------------
+    @abstractmethod
+    def query(
+        self,
+        text: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query.  Without ``default_graphs`` the default graph is the union
+        of the live source graphs.  ``limit`` caps the rows (the result says when it was
+        cut); ``timeout`` is honoured by stores that can stop a query.
+
+        Raises :class:`~careerkg.graph.sparql.QuerySyntaxError` on a malformed query.
+        """
+
+    def query_serialized(
+        self, text: str, fmt: str, **options
+    ) -> tuple[bytes, QueryResult]:
+        """Run a query and serialize its result as ``fmt`` (a results or RDF format name).
+
+        Returns the bytes and the result (whose rows a caller may ignore).  Isolated stores
+        serialize in the worker, so the bytes are the only thing that crosses processes.
+        """
+        result = self.query(text, **options)
+        return result.serialize(fmt), result
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """The names of every named graph in the store (live or not)."""
+
+    @abstractmethod
+    def dump_graph(self, graph: str, fmt: RdfFormatInfo) -> bytes:
+        """One graph serialized by the engine."""
+
+    def export(self, fmt: str = "turtle") -> bytes:
+        """The whole graph — every live source but the registry — as one document.
+
+        Output is deterministic: sources in name order, each graph in the engine's order,
+        the project's prefixes in a fixed order.
+        """
+        info = rdf_format(fmt)
+        graphs = [s.graph for s in sorted(self.sources(), key=lambda s: s.name)]
+        if info.name in ("turtle", "ntriples", "nquads"):
+            chunks = [self.dump_graph(g, info) for g in graphs]
+            return _join_dumps(chunks)
+        triples = self._triples_of(graphs)
+        return ox.serialize(triples, format=info.engine, prefixes=PREFIXES) or b""
+
+    def _triples_of(self, graphs: list[str]) -> Iterator[ox.Triple]:
+        seen = set() if len(graphs) > 1 else None
+        for graph in graphs:
+            result = self.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[graph]
+            )
+            for triple in result.triples:
+                if seen is not None:
+                    if triple in seen:
+                        continue
+                    seen.add(triple)
+                yield triple
+
+    def count(self) -> int:
+        """Triples in the live sources (as the registry counted them at load)."""
+        return sum(s.triples for s in self.sources())
+
+    def sources(self) -> list[Source]:
+        """The live sources, by name."""
+        result = self.query(
+            f"""PREFIX ckg: <{CKG}> PREFIX dct: <{DCT}>
+            SELECT ?g ?name ?title ?n ?digest ?loaded WHERE {{
+              GRAPH <{REGISTRY_GRAPH}> {{
+                ?g a ckg:SourceGraph ; ckg:sourceName ?name ; ckg:tripleCount ?n ;
+                   ckg:digest ?digest ; dct:modified ?loaded .
+                OPTIONAL {{ ?g dct:title ?title }}
+              }}
+            }} ORDER BY ?name""",
+            default_graphs=[REGISTRY_GRAPH],
+            named_graphs=[REGISTRY_GRAPH],
+        )
+        return [
+            Source(
+                name=row["name"],
+                graph=row["g"],
+                title=row.get("title", row["name"]),
+                triples=int(row["n"]),
+                digest=row["digest"],
+                loaded=row["loaded"],
+            )
+            for row in result.to_python()
+        ]
+
+    def source(self, name: str) -> Source | None:
+        return next((s for s in self.sources() if s.name == name), None)
+
+    # -- writing ---------------------------------------------------------------------
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Run a SPARQL update (used by the admin path and by source bookkeeping)."""
+
+    @abstractmethod
+    def _insert(self, payload: Payload, graph: str) -> int:
+        """Load a payload into ``graph`` (which is new and empty); return triples added.
+
+        Raises :class:`InputError` on malformed input.
+        """
+
+    @abstractmethod
+    def _drop_graph(self, graph: str) -> None:
+        """Remove a graph and everything in it; no error if it does not exist."""
+
+    def replace_source(
+        self,
+        name: str,
+        payload: Payload,
+        *,
+        title: str | None = None,
+        digest: str | None = None,
+    ) -> tuple[Source, bool]:
+        """Load ``payload`` as source ``name``, replacing what it held, all or nothing.
+
+        When ``digest`` equals the live source's, nothing is loaded (re-import is
+        idempotent).  Returns the live source and whether anything changed.
+        """
+        if not _SOURCE_NAME.match(name):
+            raise ValueError(
+                f"invalid source name {name!r}: use lowercase letters, digits, '.', '_' or '-'"
+            )
+        self._check_writable()
+        current = self.source(name)
+        if digest is not None and current is not None and current.digest == digest:
+            return current, False
+        graph = f"{GRAPH}{name}/{uuid.uuid4().hex[:12]}"
+        try:
+            triples = self._insert(payload, graph)
+        except BaseException:
+            self._drop_graph(graph)
+            raise
+        loaded = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        entry = {
+            "g": graph,
+            "name": name,
+            "title": title or name,
+            "n": triples,
+            "digest": digest or "",
+            "loaded": loaded,
+        }
+        try:
+            self.update(_registry_update(name, entry))
+        except BaseException:
+            self._drop_graph(graph)
+            raise
+        if current is not None:
+            self._drop_graph(current.graph)
+        return (
+            Source(
+                name=name, graph=graph, title=entry["title"], triples=triples,
+                digest=entry["digest"], loaded=loaded,
+            ),
+            True,
+        )
+
+    def drop_source(self, name: str) -> Source:
+        """Remove a source and its graph.  Raises ``KeyError`` for an unknown source."""
+        self._check_writable()
+        current = self.source(name)
+        if current is None:
+            known = ", ".join(s.name for s in self.sources()) or "none"
+            raise KeyError(f"no source named {name!r} (sources: {known})")
+        self.update(_registry_update(name, None))
+        self._drop_graph(current.graph)
+        return current
+
+    def recover(self) -> list[str]:
+        """Drop source graphs that the registry does not name (left by a crashed import)."""
+        if self.read_only:
+            return []
+        live = {s.graph for s in self.sources()}
+        stale = [
+            g for g in self.graph_names()
+            if g.startswith(GRAPH) and g != REGISTRY_GRAPH and g not in live
+        ]
+        for graph in stale:
+            self._drop_graph(graph)
+        return stale
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+
+    # -- life cycle ------------------------------------------------------------------
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store (flush, unlock)."""
+
+    def describe(self) -> str:
+        return self.kind if self.location is None else f"{self.kind} store at {self.location}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _registry_update(name: str, entry: dict | None) -> str:
+    name_lit = _nt(_literal(name))
+    delete = f"""PREFIX ckg: <{CKG}>
+DELETE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ?p ?o }} }}
+WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ckg:sourceName {name_lit} ; ?p ?o }} }}"""
+    if entry is None:
+        return delete
+    g = f"<{entry['g']}>"
+    triples = [
+        f"{g} a <{CKG}SourceGraph>",
+        f"{g} <{CKG}sourceName> {name_lit}",
+        f"{g} <{DCT}title> {_nt(_literal(entry['title']))}",
+        f"{g} <{CKG}tripleCount> {_nt(_literal(entry['n'], XSD + 'integer'))}",
+        f"{g} <{CKG}digest> {_nt(_literal(entry['digest']))}",
+        f"{g} <{DCT}modified> {_nt(_literal(entry['loaded'], XSD + 'dateTime'))}",
+    ]
+    body = " .\n".join(triples)
+    return f"{delete} ;\nINSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{\n{body} .\n}} }}"
+
+
+def _nt(term) -> str:
+    return str(term)
+
+
+_PREFIX_LINE = re.compile(rb"^@prefix [^\n]*\n", re.MULTILINE)
+
+
+def _join_dumps(chunks: list[bytes]) -> bytes:
+    """Concatenate per-graph Turtle dumps, keeping one block of ``@prefix`` lines."""
+    out = bytearray()
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if out:
+            pos = 0
+            while True:
+                match = _PREFIX_LINE.match(chunk, pos)
+                if not match:
+                    break
+                pos = match.end()
+            chunk = chunk[pos:]
+        out += chunk
+    return bytes(out)
+
+
+class OxigraphStore(Store):
+    """Oxigraph in this process: in memory (``path=None``) or on disk."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.location = None if path is None else str(path)
+        self.kind = "memory" if path is None else "disk"
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._ox = ox.Store()
+            elif read_only:
+                self._ox = ox.Store.read_only(str(path))
+            else:
+                self._ox = ox.Store(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreBusyError(
+                    f"the store at {path} is in use by another process (a running "
+                    "`careerkg serve`?). Oxigraph lets one process write a store at a time: "
+                    "stop that process, or send the change to the running server's admin "
+                    "API (see README, 'Updating a live server')."
+                ) from error
+            raise StoreError(f"cannot open the store at {path}: {error}") from error
+
+    @property
+    def engine(self) -> ox.Store:
+        """The pyoxigraph store underneath (for bulk paths and the rdflib bridge)."""
+        return self._ox
+
+    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
+        options = {}
+        if default_graphs is not None:
+            options["default_graph"] = [_graph_term(g) for g in default_graphs]
+        elif not analyse(text).has_dataset_clause:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [_graph_term(g) for g in named_graphs]
+        try:
+            answer = self._ox.query(text, **options)
+            return collect(answer, limit)
+        except SyntaxError as error:
+            raise syntax_error_from_engine(error) from None
+
+    def update(self, text):
+        self._check_writable()
+        try:
+            self._ox.update(text)
+        except SyntaxError as error:
+            raise syntax_error_from_engine(error) from None
+
+    def graph_names(self):
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump_graph(self, graph, fmt):
+        return self._ox.dump(
+            format=fmt.engine, from_graph=ox.NamedNode(graph), prefixes=PREFIXES
+        ) or b""
+
+    def _insert(self, payload: Payload, graph: str) -> int:
+        target = ox.NamedNode(graph)
+        if payload.triples is not None:
+            quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in payload.triples)
+            if self.kind == "disk":
+                self._ox.bulk_extend(quads)
+            else:
+                self._ox.extend(quads)
+        else:
+            fmt = payload.format or rdf_format("turtle")
+            head = payload.data[:65536] if payload.data is not None else _head(payload.path)
+            check_rdf_input(head, fmt, payload.where)
+            source = {"input": payload.data} if payload.data is not None else {
+                "path": str(payload.path)
+            }
+            load = self._ox.bulk_load if self.kind == "disk" else self._ox.load
+            try:
+                load(
+                    **source, format=fmt.engine, to_graph=target,
+                    base_iri=payload.base_iri,
+                )
+            except SyntaxError as error:
+                raise input_error_from_engine(error, payload.where) from None
+            except (UnicodeDecodeError, ValueError) as error:
+                raise InputError(str(error), file=payload.where) from None
+        return self._count_graph(graph)
+
+    def _count_graph(self, graph: str) -> int:
+        result = self._ox.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(graph)
+        )
+        return int(next(iter(result))[0].value)
+
+    def _drop_graph(self, graph):
+        node = ox.NamedNode(graph)
+        if self._ox.contains_named_graph(node):
+            self._ox.remove_graph(node)
+
+    def snapshot(self, directory: str) -> None:
+        """A consistent, cheap (hard-linked) copy of an on-disk store, for readers."""
+        self._ox.flush()
+        self._ox.backup(directory)
+
+    def close(self):
+        if self.kind == "disk" and not self.read_only:
+            self._ox.flush()
+        self._ox = None
+
+
+def _head(path: Path | None) -> bytes:
+    if path is None:
+        return b""
+    with open(path, "rb") as handle:
+        return handle.read(65536)
+
+
+def _graph_term(name: str):
+    if name in ("", "default", "urn:x-arq:DefaultGraph"):
+        return ox.DefaultGraph()
+    return ox.NamedNode(name)
+
+
+# -- choosing a store ---------------------------------------------------------------------
+
+def store_spec(store: str | None = None) -> str | None:
+    """The store to use: the ``--store`` option, else ``CAREERKG_STORE``, else memory."""
+    value = store if store else os.environ.get("CAREERKG_STORE") or None
+    return value
+
+
+def open_store(
+    spec: str | None = None,
+    *,
+    update_endpoint: str | None = None,
+    seed: bool = True,
+    read_only: bool = False,
+) -> Store:
+    """Open the store named by ``spec`` (path, URL or ``None`` for memory).
+
+    A new memory or disk store gets the packaged ontology and seed sources; an existing
+    one is brought up to date with them when they changed.  ``seed=False`` opens the store
+    as it is (for tests and tools that want an empty graph).
+    """
+    from .builtin import ensure_builtin_sources
+
+    if spec and re.match(r"^https?://", spec, re.IGNORECASE):
+        from .remote import RemoteStore
+
+        store: Store = RemoteStore(
+            spec, update_endpoint or os.environ.get("CAREERKG_UPDATE_ENDPOINT") or None
+        )
+    else:
+        store = OxigraphStore(Path(spec).expanduser() if spec else None, read_only=read_only)
+    if not read_only:
+        store.recover()
+        if seed:
+            ensure_builtin_sources(store)
+    return store
+
+
+def file_digest(*paths: Path) -> str:
+    """A digest of files' names and bytes, for idempotent imports."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
