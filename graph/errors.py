@@ -11,6 +11,7 @@ __all__ = [
     "StoreBusyError",
     "QueryTimeout",
     "ForbiddenQuery",
+    "NotFound",
     "input_error_from_engine",
 ]
 
@@ -78,7 +79,9 @@ def _rebuild_input_error(reason, file, line, column):
     return InputError(reason, file=file, line=line, column=column)
 
 
-_ENGINE_POSITION = re.compile(r"line (\d+)(?: between)? columns? (\d+)|error at (\d+):(\d+)|at line (\d+)")
+_ENGINE_POSITION = re.compile(
+    r"line (\d+)(?: between)? columns? (\d+)|error at (\d+):(\d+)|at line (\d+)"
+)
 
 
 def input_error_from_engine(error: Exception, file: str | None) -> InputError:
@@ -91,3 +94,10 @@ def input_error_from_engine(error: Exception, file: str | None) -> InputError:
         line = int(groups[0])
         column = int(groups[1]) if len(groups) > 1 else None
     return InputError(message, file=file, line=line, column=column)
+
+
+class NotFound(CareerKGError, LookupError):
+    """A name (source, canned query, role ...) that does not exist; says what does."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "not found"

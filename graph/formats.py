@@ -154,7 +154,8 @@ def negotiate(
     Returns ``default`` when there is no header or it accepts anything, and ``None`` when
     nothing offered is acceptable (the caller answers 406).
 
-    >>> negotiate("text/csv, */*;q=0.1", {"json": ("application/json",), "csv": ("text/csv",)}, "json")
+    >>> offers = {"json": ("application/json",), "csv": ("text/csv",)}
+    >>> negotiate("text/csv, */*;q=0.1", offers, "json")
     'csv'
     """
     if not accept:

@@ -152,7 +152,11 @@ class QueryResult:
     def to_python(self) -> list[dict]:
         """Rows as dicts of plain Python values (unbound variables are left out)."""
         return [
-            {v: term_to_python(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+            {
+                v: term_to_python(t)
+                for v, t in zip(self.variables, row, strict=True)
+                if t is not None
+            }
             for row in self.rows
         ]
 
@@ -164,7 +168,7 @@ class QueryResult:
         """Serialize to a results format (json, xml, csv, tsv) or, for graphs, an RDF one."""
         if self.kind == "graph":
             return ox.serialize(
-                self.triples, format=rdf_format(fmt).engine, prefixes=_used_prefixes(self)
+                self.triples, format=rdf_format(fmt).engine, prefixes=PREFIXES
             ) or b""
         name = RESULTS_FORMATS[fmt].name if fmt in RESULTS_FORMATS else fmt
         writer = getattr(self, f"_to_{name}", None)
@@ -203,7 +207,9 @@ class QueryResult:
                 out.append("<result>")
                 for name, term in zip(self.variables, row, strict=True):
                     if term is not None:
-                        out.append(f"<binding name={quoteattr(name)}>{_term_to_xml(term)}</binding>")
+                        out.append(
+                            f"<binding name={quoteattr(name)}>{_term_to_xml(term)}</binding>"
+                        )
                 out.append("</result>")
             out.append("</results>")
         out.append("</sparql>\n")
@@ -229,13 +235,9 @@ class QueryResult:
         return self._tabular("tsv")
 
 
-def _used_prefixes(result: QueryResult) -> dict[str, str]:
-    return PREFIXES
-
-
 def collect(answer, limit: int | None = None) -> QueryResult:
     """Build a :class:`QueryResult` from an engine answer, stopping after ``limit`` rows."""
-    if isinstance(answer, ox.QueryBoolean) or isinstance(answer, bool):
+    if isinstance(answer, ox.QueryBoolean | bool):
         return QueryResult(kind="boolean", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["QueryInfo", "QuerySyntaxError", "analyse", "syntax_error_from_engine"]
+__all__ = [
+    "QueryInfo",
+    "QuerySyntaxError",
+    "analyse",
+    "bind_values",
+    "sparql_term",
+    "syntax_error_from_engine",
+    "with_default_prefixes",
+]
 
 _TOKEN = re.compile(
     r"""
@@ -127,4 +135,115 @@ def syntax_error_from_engine(error: Exception) -> QuerySyntaxError:
         return QuerySyntaxError(message)
     line = match.group(1) or match.group(3)
     column = match.group(2) or match.group(4)
+    message = re.sub(r"^error at \d+:\d+:\s*", "", message)
     return QuerySyntaxError(message, int(line), int(column))
+
+
+
+
+def _top_level_braces(text: str):
+    """Offsets of ``{`` that open a top-level group (outside strings, IRIs, comments)."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if match.lastgroup == "word" and token.upper() == "WHERE" and depth == 0:
+            yield ("WHERE", match.end())
+        elif match.lastgroup == "other" and token == "{":
+            if depth == 0:
+                yield ("{", match.end())
+            depth += 1
+        elif match.lastgroup == "other" and token == "}":
+            depth = max(0, depth - 1)
+
+
+def bind_values(text: str, values: dict[str, str]) -> str:
+    """Bind variables of a query by injecting ``VALUES`` at the top of its WHERE clause.
+
+    ``values`` maps variable names (without ``?``) to SPARQL terms already written as
+    SPARQL (use :func:`sparql_term`).  Works on every engine, unlike engine-specific
+    substitution, and keeps GROUP BY and subqueries intact.
+
+    >>> bind_values("SELECT ?x WHERE { ?x a ?t }", {"t": "<http://e/T>"})
+    'SELECT ?x WHERE { VALUES ?t { <http://e/T> } ?x a ?t }'
+    >>> bind_values("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }", {"t": "<http://e/T>"})
+    'CONSTRUCT { ?s a ?t } WHERE { VALUES ?t { <http://e/T> } ?s a ?t }'
+    """
+    if not values:
+        return text
+    form = analyse(text).form
+    marks = list(_top_level_braces(text))
+    position = None
+    if form == "CONSTRUCT":
+        for i, (kind, _end) in enumerate(marks):
+            if kind == "WHERE" and i + 1 < len(marks) and marks[i + 1][0] == "{":
+                position = marks[i + 1][1]
+                break
+        else:  # CONSTRUCT WHERE { ... } short form: its only group
+            position = next((end for kind, end in marks if kind == "{"), None)
+    else:
+        position = next((end for kind, end in marks if kind == "{"), None)
+    if position is None:
+        raise QuerySyntaxError("cannot find the WHERE clause to bind parameters into")
+    clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in values.items())
+    return f"{text[:position]} {clause}{text[position:]}"
+
+
+_IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]*$")
+_PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w.%-]*)$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def sparql_term(value: str, prefixes: dict[str, str]) -> str:
+    """Write a user's parameter value as a safe SPARQL term.
+
+    ``<iri>`` and full ``http(s)://`` IRIs stay IRIs, ``prefix:local`` with a known prefix
+    is expanded, numbers stay numbers, anything else becomes a string literal.
+
+    >>> sparql_term("role:data-scientist", {"role": "https://w3id.org/careerkg/id/role/"})
+    '<https://w3id.org/careerkg/id/role/data-scientist>'
+    >>> sparql_term('say "hi"', {})
+    '"say \\\\"hi\\\\""'
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+        if not _IRI_OK.match(value):
+            raise ValueError(f"not a valid IRI: <{value}>")
+        return f"<{value}>"
+    if re.match(r"^https?://", value) and _IRI_OK.match(value):
+        return f"<{value}>"
+    match = _PNAME.match(value)
+    if match and (match.group(1) or "") in prefixes:
+        local = match.group(2)
+        return f"<{prefixes[match.group(1) or '']}{local}>"
+    if _NUMBER.match(value):
+        return value
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"'
+
+
+_PREFIX_DECL = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+
+
+def with_default_prefixes(text: str, prefixes: dict[str, str] | None = None) -> str:
+    """Prepend ``PREFIX`` declarations for the project prefixes a query uses but does not
+    declare, so people can write ``?r a ckg:Role`` without the boilerplate.
+
+    >>> with_default_prefixes("ASK { ?r a ckg:Role }", {"ckg": "urn:x#"})
+    'PREFIX ckg: <urn:x#>\\nASK { ?r a ckg:Role }'
+    """
+    if prefixes is None:
+        from .namespaces import PREFIXES as prefixes
+    declared = {m.group(1) for m in _PREFIX_DECL.finditer(text)}
+    used = set()
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "pname":
+            used.add(match.group().split(":", 1)[0])
+    missing = [p for p in prefixes if p in used and p not in declared]
+    if not missing:
+        return text
+    # One line, so that an error's line number is off by exactly one.
+    header = " ".join(f"PREFIX {p}: <{prefixes[p]}>" for p in missing)
+    return header + "\n" + text

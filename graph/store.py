@@ -31,7 +31,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError, StoreBusyError, StoreError, input_error_from_engine
+from .errors import (
+    InputError,
+    NotFound,
+    StoreBusyError,
+    StoreError,
+    input_error_from_engine,
+)
 from .formats import RdfFormatInfo, rdf_format
 from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
 from .results import QueryResult, collect
@@ -284,12 +290,12 @@ class Store(ABC):
         )
 
     def drop_source(self, name: str) -> Source:
-        """Remove a source and its graph.  Raises ``KeyError`` for an unknown source."""
+        """Remove a source and its graph.  Raises :class:`NotFound` for an unknown source."""
         self._check_writable()
         current = self.source(name)
         if current is None:
             known = ", ".join(s.name for s in self.sources()) or "none"
-            raise KeyError(f"no source named {name!r} (sources: {known})")
+            raise NotFound(f"no source named {name!r} (sources: {known})")
         self.update(_registry_update(name, None))
         self._drop_graph(current.graph)
         return current
