@@ -18,7 +18,7 @@ from .errors import InputError, QueryTimeout, StoreError, input_error_from_engin
 from .formats import rdf_format
 from .namespaces import PREFIXES, REGISTRY_GRAPH
 from .results import collect
-from .sparql import QuerySyntaxError, analyse
+from .sparql import QuerySyntaxError, analyse, syntax_error_from_engine
 from .store import Payload, Store, check_rdf_input
 
 __all__ = ["RemoteStore", "default_update_endpoint"]
@@ -64,7 +64,7 @@ class RemoteStore(Store):
         except requests.RequestException as error:
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {error}") from None
         if response.status_code == 400:
-            raise QuerySyntaxError(f"the endpoint {url} refused the request: {response.text}")
+            raise syntax_error_from_engine(SyntaxError(response.text.strip()[:2000]))
         if response.status_code >= 300:
             raise StoreError(
                 f"the endpoint {url} answered {response.status_code}: {response.text[:500]}"

@@ -355,25 +355,27 @@ def _nt(term) -> str:
     return str(term)
 
 
-_PREFIX_LINE = re.compile(rb"^@prefix [^\n]*\n", re.MULTILINE)
+_PREFIX_LINE = re.compile(rb"^@prefix ([^:]*):[^\n]*\n", re.MULTILINE)
+_PREFIX_ORDER = {name.encode(): i for i, name in enumerate(PREFIXES)}
 
 
 def _join_dumps(chunks: list[bytes]) -> bytes:
-    """Concatenate per-graph Turtle dumps, keeping one block of ``@prefix`` lines."""
-    out = bytearray()
+    """Concatenate per-graph Turtle dumps under one block of ``@prefix`` lines.
+
+    The engine writes only the prefixes a graph uses, so each dump's block differs; the
+    union of them goes first, in the order of :data:`PREFIXES`.
+    """
+    prefixes: dict[bytes, bytes] = {}
+    bodies = []
     for chunk in chunks:
-        if not chunk:
-            continue
-        if out:
-            pos = 0
-            while True:
-                match = _PREFIX_LINE.match(chunk, pos)
-                if not match:
-                    break
-                pos = match.end()
-            chunk = chunk[pos:]
-        out += chunk
-    return bytes(out)
+        pos = 0
+        while match := _PREFIX_LINE.match(chunk, pos):
+            prefixes[match.group(1)] = match.group(0)
+            pos = match.end()
+        bodies.append(chunk[pos:])
+    order = sorted(prefixes, key=lambda name: (_PREFIX_ORDER.get(name, len(_PREFIX_ORDER)), name))
+    header = b"".join(prefixes[name] for name in order)
+    return header + b"".join(bodies)
 
 
 class OxigraphStore(Store):
