@@ -92,4 +92,5 @@ def echo_table(variables: list[str], rows: list[tuple], *, max_width: int = 60) 
     click.echo("  ".join("-" * w for w in widths))
     for row in cells:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    sys.stdout.flush()
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
