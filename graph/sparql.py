@@ -190,6 +190,7 @@ def bind_values(text: str, values: dict[str, str]) -> str:
 
 _IRI_OK = re.compile(r"^[^<>\"{}|^`\\\x00-\x20]*$")
 _PNAME = re.compile(r"^([A-Za-z][\w.-]*)?:([\w.%-]*)$")
+_STRING_LITERAL = re.compile(r'^"(?:[^"\\\n\r]|\\[tbnrf"\'\\])*"(?:@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)?$')
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -197,10 +198,15 @@ def sparql_term(value: str, prefixes: dict[str, str]) -> str:
     """Write a user's parameter value as a safe SPARQL term.
 
     ``<iri>`` and full ``http(s)://`` IRIs stay IRIs, ``prefix:local`` with a known prefix
-    is expanded, numbers stay numbers, anything else becomes a string literal.
+    is expanded, numbers and well-formed quoted literals (``"EDA"``, ``"x"@en``) stay as
+    they are, anything else becomes a string literal.
 
     >>> sparql_term("role:data-scientist", {"role": "https://w3id.org/careerkg/id/role/"})
     '<https://w3id.org/careerkg/id/role/data-scientist>'
+    >>> sparql_term('"EDA"@en', {})
+    '"EDA"@en'
+    >>> sparql_term('"a" } ; DROP ALL', {})
+    '"\\\\"a\\\\" } ; DROP ALL"'
     >>> sparql_term('say "hi"', {})
     '"say \\\\"hi\\\\""'
     """
@@ -217,6 +223,8 @@ def sparql_term(value: str, prefixes: dict[str, str]) -> str:
         local = match.group(2)
         return f"<{prefixes[match.group(1) or '']}{local}>"
     if _NUMBER.match(value):
+        return value
+    if _STRING_LITERAL.match(value):
         return value
     escaped = (
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
