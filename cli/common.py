@@ -76,7 +76,7 @@ def compact(term) -> str:
                     return f"{prefix}:{local}"
         return f"<{term.value}>"
     if isinstance(term, ox.Literal):
-        return term.value if not term.language else f"{term.value}@{term.language}"
+        return term.value
     return str(term)
 
 
