@@ -1,3 +1,217 @@
-"""Placeholder: filled in by its issue."""
+"""Commands on skill overlap: overlap, similar, overlap-graph."""
 
-COMMANDS = []
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from careerkg.graph import overlap as ov
+
+from .common import compact, echo_table, open_from_options, reports_errors, store_options
+
+BY_HELP = "What a role's requirements are: skills, tools (languages, frameworks, software) or all."
+WHAT = {"skills": "skills", "tools": "tools", "all": "skills and tools"}
+
+
+def _by_option(command):
+    return click.option(
+        "--by", type=click.Choice(list(ov.BY_CHOICES)), default="all", show_default=True,
+        help=BY_HELP,
+    )(command)
+
+
+def _format_option(command):
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+        show_default=True,
+    )(command)
+
+
+def _name(entity: dict) -> str:
+    codes = entity.get("codes") or []
+    code = f" ({', '.join(codes)})" if codes else ""
+    return f"{entity['label']}{code}"
+
+
+def _iri(iri: str) -> str:
+    return compact(ox.NamedNode(iri))
+
+
+def _grouped(items: list[dict]) -> list[str]:
+    """Lines ``Category: a, b, c`` in the order the items come (sorted by category)."""
+    lines: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        groups.setdefault(item.get("category_label") or ov.NO_CATEGORY, []).append(item["label"])
+    for category, labels in groups.items():
+        lines.append(f"  {category}: {', '.join(labels)}")
+    return lines or ["  (none)"]
+
+
+def _echo_comparison(report: dict) -> None:
+    a, b = report["a"], report["b"]
+    width = max(len(_name(a)), len(_name(b)))
+    click.echo(f"A  {_name(a).ljust(width)}  {_iri(a['iri'])}")
+    click.echo(f"B  {_name(b).ljust(width)}  {_iri(b['iri'])}")
+    click.echo(
+        f"Compared by {WHAT[report['by']]}: {a['items']} and {b['items']} requirements, "
+        f"{len(report['shared'])} shared."
+    )
+    click.echo(
+        f"Jaccard {report['jaccard']:.3f}   overlap coefficient "
+        f"{report['overlap_coefficient']:.3f}"
+    )
+    for title, items in (
+        ("Shared", report["shared"]),
+        (f"Only {a['label']}", report["only_a"]),
+        (f"Only {b['label']}", report["only_b"]),
+    ):
+        click.echo(f"\n{title} ({len(items)})")
+        for line in _grouped(items):
+            click.echo(line)
+    if report["categories"]:
+        click.echo("")
+        rows = [
+            tuple(ox.Literal(v) for v in (
+                c["category_label"], str(c["shared"]), str(c["only_a"]), str(c["only_b"]),
+                f"{c['jaccard']:.3f}", f"{c['overlap_coefficient']:.3f}",
+            ))
+            for c in report["categories"]
+        ]
+        echo_table(["category", "shared", "only A", "only B", "Jaccard", "overlap"], rows)
+    for source, target, gap in ((a, b, report["gap"]), (b, a, report["gap_reverse"])):
+        click.echo(
+            f"\nWhat {source['label']} must learn to become {target['label']} ({len(gap)})"
+        )
+        if not gap:
+            click.echo("  nothing: every requirement is already there")
+        for item in gap:
+            category = item.get("category_label") or ov.NO_CATEGORY
+            click.echo(f"  {item['rank']:>3}. {item['label']}  [{category}]")
+
+
+@click.command()
+@click.argument("role_a", metavar="A")
+@click.argument("role_b", metavar="B")
+@_by_option
+@_format_option
+@store_options
+@reports_errors
+def overlap(role_a, role_b, by, fmt, store, update_endpoint):
+    """Compare two roles: shared requirements, those only one has, Jaccard and overlap
+    coefficient (overall and per category), and what each must learn to become the other.
+
+    A role is named by IRI, prefixed name, local name, code (such as an O*NET-SOC code) or
+    label, case-insensitively.
+
+    \b
+    Examples:
+      careerkg overlap "data scientist" "ML engineer"
+      careerkg overlap role:data-scientist role:machine-learning-engineer --by tools
+      careerkg overlap 15-2051.00 15-2041.00 --format json
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        report = ov.overlap_report(kg, role_a, role_b, by)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        _echo_comparison(report)
+
+
+@click.command()
+@click.argument("role", metavar="A")
+@click.option("--top", "-k", "top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many similar roles to list.")
+@click.option("--metric", type=click.Choice(["jaccard", "overlap"]), default="jaccard",
+              show_default=True, help="Rank by Jaccard or by overlap coefficient.")
+@_by_option
+@_format_option
+@store_options
+@reports_errors
+def similar(role, top, metric, by, fmt, store, update_endpoint):
+    """List the roles most similar to role A (sharing the most requirements).
+
+    \b
+    Examples:
+      careerkg similar "data scientist"
+      careerkg similar 15-2051.00 --top 5 --by tools --format json
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        report = ov.similar_report(kg, role, top, by, metric)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    subject = report["role"]
+    click.echo(
+        f"Roles most similar to {_name(subject)} {_iri(subject['iri'])}, by {WHAT[by]} "
+        f"({subject['items']} requirements), ranked by {metric}:"
+    )
+    if not report["similar"]:
+        click.echo("  none: no other role shares a requirement with it")
+        return
+    rows = [
+        tuple(ox.Literal(v) for v in (
+            str(rank), s["label"], ", ".join(s["codes"]), f"{s['jaccard']:.3f}",
+            f"{s['overlap_coefficient']:.3f}", f"{s['shared']} of {s['items']}",
+        ))
+        for rank, s in enumerate(report["similar"], start=1)
+    ]
+    echo_table(["#", "role", "code", "Jaccard", "overlap", "shared"], rows)
+
+
+@click.command("overlap-graph")
+@click.option("--format", "fmt", type=click.Choice(list(ov.EXPORT_FORMATS)), default="json",
+              show_default=True,
+              help="node-link JSON (networkx, D3), GraphML or GEXF (Gephi, Cytoscape desktop).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--role", "center", metavar="NAME",
+              help="Only this role's ego network: it, its --top most similar roles and "
+              "their requirements.")
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="With --role: how many similar roles (default 10). Without: keep only the "
+              "N roles most similar to the rest (default: every role).")
+@click.option("--max-items", type=click.IntRange(min=1), default=None,
+              help="Keep at most this many requirements, the most shared first.")
+@click.option("--industries", is_flag=True, help="Add the industries that hire each role.")
+@_by_option
+@store_options
+@reports_errors
+def overlap_graph(fmt, output, center, top, max_items, industries, by, store, update_endpoint):
+    """Export the role-requirement overlap graph for Gephi, Cytoscape or networkx.
+
+    Nodes are roles and their skills/tools (with label, IRI, kind, category, and whether
+    the requirement is shared by several roles); edges link a role to what it requires.
+
+    \b
+    Examples:
+      careerkg overlap-graph --format gexf -o careers.gexf
+      careerkg overlap-graph --role "data scientist" --top 5 --format graphml
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        G = ov.cached_requirements_graph(kg)
+        role = ov.resolve_role(kg, center).iri if center else None
+    view = ov.overlap_view(
+        G, center=role, by=by, k=top or 10, max_roles=None if role else top,
+        max_items=max_items, industries=industries,
+    )
+    data = ov.export_graph(view, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    click.echo(
+        f"Wrote {view.number_of_nodes():,} nodes and {view.number_of_edges():,} edges "
+        f"({len(data):,} bytes of {ov.EXPORT_FORMATS[fmt][0]}) to {output}",
+        err=True,
+    )
+
+
+COMMANDS = [overlap, similar, overlap_graph]
