@@ -1,0 +1,5 @@
+"""The careerkg web app: SPARQL endpoint, query editor, canned queries, entity pages, export."""
+
+from .app import close_app, create_app
+
+__all__ = ["create_app", "close_app"]

@@ -6,12 +6,17 @@ Tests that take ``any_store`` run on a memory store, a disk store and a real
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -54,7 +59,10 @@ class OxigraphServer:
     def __init__(self, directory: Path):
         self.port = free_port()
         self.directory = directory
-        binary = shutil.which("oxigraph")
+        # The virtualenv's own `oxigraph` first: its bin/ is not on PATH unless activated.
+        binary = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or shutil.which(
+            "oxigraph"
+        )
         if binary is None:
             pytest.skip("the `oxigraph` command (PyPI package oxigraph) is not installed")
         self.process = subprocess.Popen(
@@ -139,3 +147,184 @@ def cli():
         return runner.invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
     return run
+
+
+# -- the web server: a real `careerkg serve`, and a real headless Chromium -------------------
+
+
+#: Debian's chromium (never Playwright's own browser download).
+CHROMIUM = os.environ.get("CAREERKG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class LiveServer:
+    """A real ``careerkg serve`` subprocess on a free loopback port.
+
+    ``args`` are extra command-line options (``"--timeout", "2"``, ``"--data", path`` ...).
+    The environment's ``CAREERKG_STORE`` is not passed on unless ``env`` sets it.
+    """
+
+    def __init__(self, *args: str, env: dict | None = None, startup_timeout: float = 30.0):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = [str(a) for a in args]
+        handle, self.log_path = tempfile.mkstemp(prefix="careerkg-serve-", suffix=".log")
+        environment = {k: v for k, v in os.environ.items()
+                       if k not in ("CAREERKG_STORE", "CAREERKG_UPDATE_ENDPOINT")}
+        environment.update(env or {})
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "careerkg.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), *self.args],
+            stdout=handle, stderr=subprocess.STDOUT, env=environment,
+        )
+        os.close(handle)
+        self.ready_after = self._wait(startup_timeout)
+
+    def _wait(self, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"careerkg serve exited with {self.process.returncode}:\n{self.log()}"
+                )
+            if "careerkg serving" in self.log():
+                try:
+                    requests.get(self.url + "/sparql", timeout=2)
+                    return time.monotonic() - self.started
+                except requests.RequestException:
+                    pass
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"careerkg serve did not start within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        """Everything the server wrote so far (stdout and stderr)."""
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM, then wait; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        return self.process.returncode
+
+    def close(self) -> None:
+        self.stop()
+        with contextlib.suppress(OSError):
+            os.unlink(self.log_path)
+
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """A ``careerkg serve`` of the seed graph shared by the session; its base URL is
+    ``live_server.url``.  Query time limit 5 s."""
+    server = LiveServer("--timeout", "5")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def start_live_server():
+    """Start extra servers with their own options: ``start_live_server("--timeout", "2")``;
+    each is stopped at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def start(*args: str, **kwargs) -> LiveServer:
+        server = LiveServer(*args, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def is_local_url(url: str) -> bool:
+    """Whether a browser request stays on this machine (loopback, data:, blob:, about:)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome-error"):
+        return True
+    host = parts.hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (session-wide)."""
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium, or `make chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    try:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+    except Exception as error:  # noqa: BLE001 - reported as unavailable
+        playwright.stop()
+        _unavailable(f"cannot start {CHROMIUM}: {error}")
+    yield instance
+    instance.close()
+    playwright.stop()
+
+
+class PageLog:
+    """What a page did: console errors, uncaught exceptions, every request it made."""
+
+    def __init__(self):
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.requests: list[str] = []
+
+    @property
+    def outside_requests(self) -> list[str]:
+        """Requests that would have left the machine (they are blocked, and listed here)."""
+        return [url for url in self.requests if not is_local_url(url)]
+
+    @property
+    def errors(self) -> list[str]:
+        return self.console_errors + self.page_errors
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page; what it does is in ``page.careerkg_log`` (a :class:`PageLog`,
+    also the ``page_log`` fixture).  Requests off this machine are recorded and blocked."""
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if is_local_url(route.request.url) else route.abort(),
+    )
+    new_page = context.new_page()
+    log = PageLog()
+    new_page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error"
+                else None)
+    new_page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+    new_page.on("request", lambda r: log.requests.append(r.url))
+    new_page.careerkg_log = log
+    new_page.set_default_timeout(15000)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def page_log(page) -> PageLog:
+    return page.careerkg_log

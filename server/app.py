@@ -1,0 +1,108 @@
+"""The application factory: settings, the store, one blueprint per area, shared headers.
+
+>>> app = create_app({"STORE": some_store})     # doctest: +SKIP
+>>> app.test_client().get("/sparql?query=ASK{}").json   # doctest: +SKIP
+{'head': {}, 'boolean': True}
+"""
+
+from __future__ import annotations
+
+import atexit
+import weakref
+
+import pyoxigraph as ox
+from flask import Flask, current_app, request
+
+from careerkg.graph.namespaces import PREFIXES
+
+from . import canned, entities, export, home, overlap, query_ui, sparql_endpoint
+from .config import make_config
+from .errors import register_error_handlers
+from .links import external_href, iri_text, local_url, term_text
+from .state import AppState
+
+__all__ = ["create_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
+
+#: Every area of the site, each a blueprint in its own module.
+BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap)
+
+#: Blueprints whose answers other sites' scripts may read (CORS).
+CORS_BLUEPRINTS = frozenset({"sparql", "export", "canned", "entities"})
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the careerkg web app.
+
+    Parameters
+    ----------
+    config
+        Settings (see :mod:`careerkg.server.config` for each key and its default).  Pass
+        ``STORE`` to serve a store you opened; otherwise the app opens the store named by
+        ``CAREERKG_STORE`` (memory, a directory or a SPARQL endpoint URL) and closes it when
+        the app's :func:`close_app` is called or the process exits.
+
+    Returns
+    -------
+    flask.Flask
+        The app; its state is ``app.extensions["careerkg"]``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown setting.
+    careerkg.graph.errors.CareerKGError
+        When the store cannot be opened or a data file cannot be loaded.
+    """
+    app = Flask(__name__)
+    app.config.update(make_config(config, also_known=set(app.config) | {"TESTING"}))
+    app.json.sort_keys = False
+    app_state = AppState(app.config)
+    app.extensions["careerkg"] = app_state
+    if app_state.owns_store:
+        atexit.register(_close_state, weakref.ref(app_state))
+
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+    register_error_handlers(app)
+    app.after_request(_finish_response)
+    app.jinja_env.globals.update(
+        local_url=local_url,
+        external_href=external_href,
+        iri_text=iri_text,
+        term_text=term_text,
+        is_iri=lambda t: isinstance(t, ox.NamedNode),
+        is_literal=lambda t: isinstance(t, ox.Literal),
+        prefixes=PREFIXES,
+        site_path=lambda path: request.script_root + path,
+    )
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Close the store the app opened (idempotent); call it on shutdown."""
+    app.extensions["careerkg"].close()
+
+
+def _close_state(ref) -> None:
+    app_state = ref()
+    if app_state is not None:
+        app_state.close()
+
+
+def _finish_response(response):
+    """The one place every response gets its shared headers (CORS, security)."""
+    config = current_app.config
+    origin = config.get("CORS_ORIGIN")
+    if origin and request.blueprint in CORS_BLUEPRINTS:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            response.headers["Access-Control-Max-Age"] = "86400"
+        response.headers["Access-Control-Expose-Headers"] = "X-Careerkg-Truncated"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    policy = config.get("CONTENT_SECURITY_POLICY")
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+    return response

@@ -1,0 +1,235 @@
+"""What the graph says about one IRI: the triples of its page, and how a page shows them.
+
+:func:`describe_query` is the one definition of an entity's description — its outgoing and
+incoming triples plus the labels of every node and predicate they link — used both for the
+Turtle / JSON-LD representations and for the HTML page (:func:`build_page`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from careerkg.graph.results import QueryResult
+
+from .links import external_href, local_url, term_text
+
+__all__ = [
+    "LABEL_PREDICATES",
+    "describe_query",
+    "exists_query",
+    "Value",
+    "Group",
+    "EntityPage",
+    "build_page",
+    "best_label",
+]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+#: Predicates whose values name a node, best first.
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS_LABEL)
+#: Predicates shown as the page's description, best first.
+DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS_COMMENT, "http://purl.org/dc/terms/description")
+#: Predicates listed under "Labels" on a page.
+NAME_PREDICATES = (*LABEL_PREDICATES, SKOS + "altLabel", SKOS + "notation")
+
+
+def _iri(value: str) -> str:
+    if any(c in value for c in '<>"{}|^`\\') or any(ord(c) <= 0x20 for c in value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def describe_query(iri: str) -> str:
+    """CONSTRUCT the description of ``iri``: outgoing and incoming triples, and labels.
+
+    Raises
+    ------
+    ValueError
+        When ``iri`` cannot be written as a SPARQL IRI.
+
+    Examples
+    --------
+    >>> "CONSTRUCT" in describe_query("https://w3id.org/careerkg/id/role/data-scientist")
+    True
+    """
+    node = _iri(iri)
+    labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    return f"""CONSTRUCT {{
+  {node} ?p ?o . ?o ?olp ?ol . ?p ?plp ?pl .
+  ?s ?ip {node} . ?s ?slp ?sl . ?ip ?iplp ?ipl .
+}} WHERE {{
+  {{ {node} ?p ?o .
+     OPTIONAL {{ VALUES ?olp {{ {labels} }} ?o ?olp ?ol }}
+     OPTIONAL {{ VALUES ?plp {{ {labels} }} ?p ?plp ?pl }} }}
+  UNION
+  {{ ?s ?ip {node} .
+     OPTIONAL {{ VALUES ?slp {{ {labels} }} ?s ?slp ?sl }}
+     OPTIONAL {{ VALUES ?iplp {{ {labels} }} ?ip ?iplp ?ipl }} }}
+}}"""
+
+
+def exists_query(iri: str) -> str:
+    """ASK whether ``iri`` appears anywhere in the graph (subject, predicate or object)."""
+    node = _iri(iri)
+    return f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s {node} ?o }} UNION {{ ?s ?p {node} }} }}"
+
+
+@dataclass
+class Value:
+    """One value shown on a page: an IRI (linked), a literal or a blank node."""
+
+    term: object
+    text: str
+    href: str | None = None
+    external: str | None = None
+    language: str | None = None
+    datatype: str | None = None
+
+
+#: Most values a page lists for one predicate; the rest are counted and one query away.
+VALUES_SHOWN = 100
+
+
+@dataclass
+class Group:
+    """The values of one predicate (outgoing) or the subjects linking in through it."""
+
+    predicate: str
+    label: str
+    href: str
+    values: list[Value] = field(default_factory=list)
+    #: Values not listed (beyond :data:`VALUES_SHOWN`).
+    more: int = 0
+    #: A query listing them all (when some are not listed).
+    more_query: str | None = None
+
+
+@dataclass
+class EntityPage:
+    """What an entity's HTML page shows."""
+
+    iri: str
+    label: str
+    description: str | None
+    names: list[Group]
+    types: list[Value]
+    properties: list[Group]
+    incoming: list[Group]
+    truncated: bool = False
+    external: str | None = None
+
+    def has_type(self, iri: str) -> bool:
+        return any(isinstance(v.term, ox.NamedNode) and v.term.value == iri for v in self.types)
+
+
+def _labels(triples) -> dict[str, list[ox.Literal]]:
+    found: dict[str, list] = defaultdict(list)
+    for t in triples:
+        if t.predicate.value in LABEL_PREDICATES and isinstance(t.object, ox.Literal):
+            found[_key(t.subject)].append((LABEL_PREDICATES.index(t.predicate.value), t.object))
+    return {k: [lit for _rank, lit in sorted(v, key=_label_rank)] for k, v in found.items()}
+
+
+def _label_rank(item):
+    rank, literal = item
+    language = literal.language or ""
+    return (0 if language in ("en", "") or language.startswith("en-") else 1, rank,
+            literal.value)
+
+
+def _key(term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+
+def best_label(term, labels: dict[str, list]) -> str:
+    """A node's label (English or plain preferred, ``skos:prefLabel`` before ``rdfs:label``),
+    else its compact name."""
+    if isinstance(term, ox.Literal):
+        return term.value
+    found = labels.get(_key(term))
+    return found[0].value if found else term_text(term)
+
+
+def _value(term, labels) -> Value:
+    if isinstance(term, ox.NamedNode):
+        return Value(term, best_label(term, labels), href=local_url(term.value),
+                     external=external_href(term.value))
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else None
+        if datatype in ("http://www.w3.org/2001/XMLSchema#string",
+                        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"):
+            datatype = None
+        return Value(term, term.value, language=term.language or None, datatype=datatype)
+    return Value(term, term_text(term))
+
+
+def _groups(pairs, labels, query=None) -> list[Group]:
+    by_predicate: dict[str, dict] = defaultdict(dict)
+    for predicate, term in pairs:
+        by_predicate[predicate].setdefault(term, None)
+    groups = []
+    for predicate, terms in by_predicate.items():
+        node = ox.NamedNode(predicate)
+        values = sorted((_value(t, labels) for t in terms), key=lambda v: v.text.lower())
+        group = Group(predicate, best_label(node, labels), local_url(predicate),
+                      values[:VALUES_SHOWN], more=max(0, len(values) - VALUES_SHOWN))
+        if group.more and query is not None:
+            group.more_query = query(predicate)
+        groups.append(group)
+    return sorted(groups, key=lambda g: g.label.lower())
+
+
+def build_page(iri: str, result: QueryResult) -> EntityPage:
+    """Turn the answer of :func:`describe_query` into what the HTML page shows.
+
+    Parameters
+    ----------
+    iri
+        The described IRI.
+    result
+        The CONSTRUCT answer (its ``truncated`` flag is carried over).
+
+    Returns
+    -------
+    EntityPage
+    """
+    triples = result.triples
+    labels = _labels(triples)
+    outgoing = [(t.predicate.value, t.object) for t in triples
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri]
+    incoming = [(t.predicate.value, t.subject) for t in triples
+                if isinstance(t.object, ox.NamedNode) and t.object.value == iri]
+    names = [g for g in _groups([p for p in outgoing if p[0] in NAME_PREDICATES], labels)]
+    types = sorted((_value(o, labels) for p, o in outgoing if p == RDF_TYPE),
+                   key=lambda v: v.text.lower())
+    node = _iri(iri)
+    properties = _groups(
+        [p for p in outgoing if p[0] not in NAME_PREDICATES and p[0] != RDF_TYPE], labels,
+        lambda p: f"SELECT ?value WHERE {{ {node} <{p}> ?value }} ORDER BY ?value",
+    )
+    description = next(
+        (o.value for pred in DESCRIPTION_PREDICATES for p, o in outgoing
+         if p == pred and isinstance(o, ox.Literal)
+         and (not o.language or o.language.startswith("en"))),
+        None,
+    )
+    return EntityPage(
+        iri=iri,
+        label=best_label(ox.NamedNode(iri), labels),
+        description=description,
+        names=names,
+        types=types,
+        properties=properties,
+        incoming=_groups(
+            incoming, labels,
+            lambda p: f"SELECT ?subject WHERE {{ ?subject <{p}> {node} }} ORDER BY ?subject",
+        ),
+        truncated=result.truncated,
+        external=external_href(iri),
+    )

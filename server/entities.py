@@ -1,0 +1,202 @@
+"""Entity pages: every IRI of the graph dereferences, as HTML or as RDF.
+
+``/id/<path>`` serves ``https://w3id.org/careerkg/id/<path>``; ``/ontology`` the ontology
+and its terms (``/ontology#Role``); ``/resource?iri=<IRI>`` any other IRI in the graph.  A
+browser gets an HTML page; a client asking for Turtle, JSON-LD, N-Triples or RDF/XML (by
+``Accept``, a ``.ttl`` / ``.jsonld`` suffix or ``?format=``) gets the entity's description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from careerkg.graph.formats import RDF_FORMATS, negotiate, rdf_format
+from careerkg.graph.namespaces import CKG, ID
+from careerkg.graph.results import QueryResult
+
+from .describe import EntityPage, build_page, describe_query, exists_query
+from .errors import HttpProblem
+from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
+from .querying import outcome_of
+from .sparql_endpoint import GRAPH_FORMATS
+from .state import state, store
+
+__all__ = ["bp", "ROLE_CLASS"]
+
+bp = Blueprint("entities", __name__)
+
+ROLE_CLASS = CKG + "Role"
+OWL = "http://www.w3.org/2002/07/owl#"
+#: Sections of the ontology page: title, the owl type of their terms.
+ONTOLOGY_SECTIONS = (
+    ("Classes", OWL + "Class"),
+    ("Object properties", OWL + "ObjectProperty"),
+    ("Datatype properties", OWL + "DatatypeProperty"),
+    ("Annotation properties", OWL + "AnnotationProperty"),
+)
+
+_OFFERS = {
+    "html": ("text/html", "application/xhtml+xml"),
+    **{name: RDF_FORMATS[name].media_types for name in GRAPH_FORMATS},
+}
+
+
+def _representation(suffix_format: str | None) -> str:
+    """html or an RDF format name, from the suffix, ``?format=`` or ``Accept``."""
+    if suffix_format:
+        return suffix_format
+    requested = request.args.get("format")
+    if requested:
+        if requested.lower() == "html":
+            return "html"
+        try:
+            name = rdf_format(requested).name
+        except ValueError:
+            name = None
+        if name not in _OFFERS:
+            raise HttpProblem(400, f"unknown format {requested!r}; use one of: "
+                                   f"{', '.join(_OFFERS)}")
+        return name
+    chosen = negotiate(request.headers.get("Accept"), _OFFERS, "html")
+    if chosen is None:
+        raise HttpProblem(406, "this page is available as " + ", ".join(
+            m for types in _OFFERS.values() for m in types[:1]))
+    return chosen
+
+
+def _split_suffix(value: str) -> tuple[str, str | None]:
+    for suffix, fmt in RDF_SUFFIXES.items():
+        if value.endswith(suffix):
+            return value[: -len(suffix)], fmt
+    return value, None
+
+
+def _not_found(iri: str):
+    return HttpProblem(404, f"the graph has nothing about <{iri}>")
+
+
+def _describe(iri: str, fmt: str):
+    app_state = state()
+    try:
+        query = describe_query(iri)
+    except ValueError as error:
+        raise HttpProblem(400, str(error)) from None
+    if fmt == "html":
+        result = store().query(query, limit=app_state.max_rows, timeout=app_state.timeout)
+        if not result.triples and not store().query(exists_query(iri)).boolean:
+            raise _not_found(iri)
+        page = build_page(iri, result)
+        response = Response(render_template(
+            "entity.html", page=page, is_role=page.has_type(ROLE_CLASS),
+            alternates=_alternates(iri)))
+    else:
+        body, meta = store().query_serialized(
+            query, fmt, limit=app_state.max_rows, timeout=app_state.timeout)
+        outcome = outcome_of(meta)
+        if not outcome.rows and not store().query(exists_query(iri)).boolean:
+            raise _not_found(iri)
+        response = Response(body, mimetype=RDF_FORMATS[fmt].media_type)
+        if outcome.truncated:
+            response.headers["X-Careerkg-Truncated"] = "true"
+    response.vary.add("Accept")
+    return response
+
+
+def _alternates(iri: str) -> list[tuple[str, str, str]]:
+    """(label, media type, URL) of the RDF representations of an entity page."""
+    if iri.startswith(ID):
+        base = url_for("entities.entity", path=iri[len(ID):])
+        return [("Turtle", "text/turtle", base + ".ttl"),
+                ("JSON-LD", "application/ld+json", base + ".jsonld")]
+    return [("Turtle", "text/turtle", url_for("entities.resource", iri=iri, format="ttl")),
+            ("JSON-LD", "application/ld+json",
+             url_for("entities.resource", iri=iri, format="jsonld"))]
+
+
+@bp.route("/id/<path:path>")
+def entity(path: str):
+    """The page of ``https://w3id.org/careerkg/id/<path>``."""
+    local, suffix_format = _split_suffix(path)
+    return _describe(ID + local, _representation(suffix_format))
+
+
+@bp.route("/resource")
+def resource():
+    """The page of any IRI that appears in the graph: ``/resource?iri=<IRI>``."""
+    iri = (request.args.get("iri") or "").strip()
+    if not iri:
+        raise HttpProblem(400, "give the IRI to look up: /resource?iri=<IRI>")
+    target = local_url(iri)
+    if urlsplit(target).path != request.path:
+        # careerkg's own IRIs have their own address: send the client there.
+        path, _hash, fragment = target.partition("#")
+        if request.args.get("format"):
+            path += "?" + urlencode({"format": request.args["format"]})
+        return redirect(path + (f"#{fragment}" if fragment else ""), code=303)
+    return _describe(iri, _representation(None))
+
+
+@bp.route("/ontology")
+@bp.route("/ontology.<any(ttl, jsonld):suffix>")
+def ontology(suffix: str | None = None):
+    """The ontology: an HTML page with a section per term, or the ontology source as RDF."""
+    fmt = _representation(RDF_SUFFIXES.get(f".{suffix}") if suffix else None)
+    source = store().source("ontology")
+    if fmt != "html":
+        if source is None:
+            raise HttpProblem(404, "this graph has no ontology source")
+        response = Response(store().dump_graph(source.graph, RDF_FORMATS[fmt]),
+                            mimetype=RDF_FORMATS[fmt].media_type)
+        response.vary.add("Accept")
+        return response
+    result = store().query(_ontology_query(), limit=state().max_rows,
+                           timeout=state().timeout)
+    subjects = sorted({t.subject.value for t in result.triples
+                       if isinstance(t.subject, ox.NamedNode)
+                       and (t.subject.value.startswith(CKG) or t.subject.value == ONTOLOGY_IRI)})
+    if not subjects:
+        raise HttpProblem(404, "this graph has no ontology terms")
+    terms: dict[str, EntityPage] = {s: build_page(s, _only_about(s, result)) for s in subjects}
+    header = terms.pop(ONTOLOGY_IRI, None)
+    sections: list[tuple[str, list[EntityPage]]] = []
+    placed: set[str] = set()
+    for title, owl_type in ONTOLOGY_SECTIONS:
+        members = [p for p in terms.values() if p.has_type(owl_type) and p.iri not in placed]
+        placed.update(p.iri for p in members)
+        sections.append((title, sorted(members, key=lambda p: p.label.lower())))
+    others = [p for p in terms.values() if p.iri not in placed]
+    sections.append(("Individuals and other terms", sorted(others, key=lambda p: p.label.lower())))
+    response = Response(render_template(
+        "ontology.html", header=header, sections=[s for s in sections if s[1]],
+        namespace=CKG, ontology_iri=ONTOLOGY_IRI, truncated=result.truncated,
+        alternates=[("Turtle", "text/turtle", url_for("entities.ontology", suffix="ttl")),
+                    ("JSON-LD", "application/ld+json",
+                     url_for("entities.ontology", suffix="jsonld"))],
+    ))
+    response.vary.add("Accept")
+    return response
+
+
+def _only_about(subject: str, result: QueryResult) -> QueryResult:
+    """The triples of ``result`` that a page about ``subject`` needs (its own and labels)."""
+    triples = [t for t in result.triples
+               if (isinstance(t.subject, ox.NamedNode) and t.subject.value == subject)
+               or t.predicate.value in _LABELS]
+    return QueryResult(kind="graph", triples=triples, truncated=result.truncated)
+
+
+_LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
+           "http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _ontology_query() -> str:
+    labels = " ".join(f"<{p}>" for p in _LABELS)
+    return f"""CONSTRUCT {{ ?s ?p ?o . ?o ?olp ?ol . ?p ?plp ?pl }} WHERE {{
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "{CKG}") || ?s = <{ONTOLOGY_IRI}>))
+  OPTIONAL {{ VALUES ?olp {{ {labels} }} ?o ?olp ?ol }}
+  OPTIONAL {{ VALUES ?plp {{ {labels} }} ?p ?plp ?pl }}
+}}"""

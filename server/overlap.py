@@ -1,0 +1,423 @@
+"""Overlap views: the role network, two roles side by side, and their JSON and exports.
+
+* ``/overlap`` — the interactive network (Cytoscape.js, served from ``static/vendor``):
+  roles and their skills/tools, coloured shared vs role-specific, sized by degree, filters by
+  kind and category, search; a click on a node opens its entity page.  On a large import it
+  shows the ego network of one role (``?role=``) or the most central roles, capped.
+* ``/compare?a=..&b=..`` — shared, only-A, only-B, scores, the learning gaps and a
+  server-rendered SVG salary chart that shows each figure's qualifier.
+* ``/api/overlap?a=..&b=..`` (the JSON of ``careerkg overlap``), ``/api/similar?role=..&k=..``
+  (of ``careerkg similar``), ``/api/overlap-graph?format=json|graphml|gexf`` (the export of
+  ``careerkg overlap-graph``).
+
+The analytics are :mod:`careerkg.graph.overlap`; the graph is cached per store generation
+there, so a request does not rebuild it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
+
+from careerkg.graph import overlap as ov
+
+from .errors import HttpProblem, problem_response
+from .links import local_url
+from .state import store
+
+__all__ = ["bp", "salary_chart"]
+
+bp = Blueprint("overlap", __name__)
+
+BY_LABELS = {"skills": "skills", "tools": "tools", "all": "skills and tools"}
+#: Caps of the network view (query parameters ``k``, ``top``, ``roles``), default and most.
+LIMITS = {"k": (8, 50), "top": (150, 1000), "roles": (40, 300)}
+#: Most roles listed in a role picker's suggestions (a datalist); more are found by typing.
+PICKER_LIMIT = 5000
+
+
+# -- request parameters ---------------------------------------------------------------------
+
+def _by() -> str:
+    by = request.args.get("by") or "all"
+    if by not in ov.BY_CHOICES:
+        raise HttpProblem(400, f"by={by!r} is not known; use one of: {', '.join(ov.BY_CHOICES)}")
+    return by
+
+
+def _int(name: str, default: int, highest: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise HttpProblem(400, f"{name}={raw!r} is not a whole number") from None
+    if not 1 <= value <= highest:
+        raise HttpProblem(400, f"{name}={value} is out of range: use 1 to {highest}")
+    return value
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def _required(name: str) -> str:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        raise HttpProblem(400, f"the parameter {name!r} is missing: give a role's label, code "
+                               "or IRI")
+    return value
+
+
+def _candidates(error) -> list[dict]:
+    return [{"iri": iri, "label": label, "href": local_url(iri)}
+            for iri, label in error.candidates]
+
+
+def _api_json() -> None:
+    g.error_format = "json"
+
+
+@bp.errorhandler(ov.RoleNotFound)
+def _unknown_role(error: ov.RoleNotFound):
+    return problem_response(404, str(error), detail={"candidates": _candidates(error)})
+
+
+@bp.errorhandler(ov.AmbiguousRole)
+def _ambiguous_role(error: ov.AmbiguousRole):
+    return problem_response(400, str(error), detail={"candidates": _candidates(error)})
+
+
+# -- JSON API ------------------------------------------------------------------------------
+
+@bp.route("/api/overlap")
+def api_overlap():
+    """Two roles compared: the JSON of ``careerkg overlap --format json``."""
+    _api_json()
+    return jsonify(ov.overlap_report(store(), _required("a"), _required("b"), _by()))
+
+
+@bp.route("/api/similar")
+def api_similar():
+    """The ``k`` roles most similar to ``role``: the JSON of ``careerkg similar``."""
+    _api_json()
+    metric = request.args.get("metric") or "jaccard"
+    if metric not in ("jaccard", "overlap"):
+        raise HttpProblem(400, f"metric={metric!r} is not known; use jaccard or overlap")
+    k = _int("k", 10, 1000)
+    return jsonify(ov.similar_report(store(), _required("role"), k, _by(), metric))
+
+
+def _view_options() -> dict:
+    """How much of the network to show or export, from the query string."""
+    return {
+        "by": _by(),
+        "k": _int("k", *LIMITS["k"]),
+        "max_items": _int("top", *LIMITS["top"]),
+        "max_roles": _int("roles", *LIMITS["roles"]),
+        "industries": _flag("industries"),
+    }
+
+
+def _center() -> ov.RoleRef | None:
+    name = (request.args.get("role") or "").strip()
+    return ov.resolve_role(store(), name) if name else None
+
+
+def _view(G, center: ov.RoleRef | None, options: dict, *, capped: bool = True):
+    """The overlap view; uncapped (whole graph) unless capped or caps are asked for."""
+    return ov.overlap_view(
+        G, center=center.iri if center else None, by=options["by"], k=options["k"],
+        industries=options["industries"],
+        max_roles=options["max_roles"] if capped or "roles" in request.args else None,
+        max_items=options["max_items"] if capped or "top" in request.args else None,
+    )
+
+
+@bp.route("/api/overlap-graph")
+def api_overlap_graph():
+    """The overlap graph as node-link JSON (nodes carry ``href``, their page here), GraphML or
+    GEXF.  Without ``top``/``roles`` a GraphML or GEXF download holds the whole graph."""
+    _api_json()
+    fmt = request.args.get("format") or "json"
+    if fmt not in ov.EXPORT_FORMATS:
+        raise HttpProblem(400, f"format={fmt!r} is not known; use one of: "
+                               f"{', '.join(ov.EXPORT_FORMATS)}")
+    options = _view_options()
+    view = _view(ov.cached_requirements_graph(store()), _center(), options,
+                 capped=fmt == "json")
+    if fmt == "json":
+        for node, data in view.nodes(data=True):
+            data["href"] = local_url(node)
+    media_type, extension = ov.EXPORT_FORMATS[fmt]
+    response = Response(ov.export_graph(view, fmt), mimetype=media_type)
+    if fmt != "json" or _flag("download"):
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="careerkg-overlap{extension}"'
+        )
+    return response
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+def _picker_names(G) -> list[dict]:
+    """Each role once, with a name that finds it (its label when no other role has it)."""
+    roles = ov.roles_of(G)
+    counts = Counter(G.nodes[r]["label"].lower() for r in roles)
+    out = []
+    for role in roles:
+        data = G.nodes[role]
+        label = data["label"]
+        codes = data.get("codes") or ()
+        value = label if counts[label.lower()] == 1 else (codes[0] if codes else role)
+        out.append({"value": value, "label": label, "codes": ", ".join(codes), "iri": role})
+    out.sort(key=lambda r: (r["label"].lower(), r["iri"]))
+    return out[:PICKER_LIMIT]
+
+
+def _role_error(error, link) -> dict:
+    """A role-name error for a page: the message, and each candidate with ``link``, the
+    URL of this page with that candidate chosen."""
+    return {"message": str(error),
+            "candidates": [{**c, "link": link(c["iri"])} for c in _candidates(error)]}
+
+
+@bp.route("/overlap")
+def overlap_page():
+    """The interactive role network."""
+    options = _view_options()
+    G = ov.cached_requirements_graph(store())
+    error, status, center = None, 200, None
+    def link(iri):
+        return url_for("overlap.overlap_page", **{**request.args, "role": iri})
+
+    try:
+        center = _center()
+    except ov.RoleNotFound as problem:
+        error, status = _role_error(problem, link), 404
+    except ov.AmbiguousRole as problem:
+        error, status = _role_error(problem, link), 400
+    view = _view(G, center, options)
+    query = {k: v for k, v in {
+        "role": center.iri if center else None, "by": options["by"], "k": options["k"],
+        "top": options["max_items"], "roles": options["max_roles"],
+        "industries": "1" if options["industries"] else None,
+    }.items() if v is not None}
+    shared = sorted(
+        (n for n, d in view.nodes(data=True) if d.get("status") == "shared"),
+        key=lambda n: (-view.nodes[n]["shared_by"], view.nodes[n]["label"].lower()),
+    )
+    body = render_template(
+        "overlap/overlap.html",
+        error=error,
+        name=request.args.get("role") or "",
+        options=options,
+        center=center,
+        view=view,
+        roles_in_view=[n for n, d in view.nodes(data=True) if d["layer"] == "role"],
+        shared=shared,
+        settings={
+            "graph": url_for("overlap.api_overlap_graph", format="json", **query),
+            "compare": url_for("overlap.compare_page"),
+        },
+        downloads={
+            fmt: url_for("overlap.api_overlap_graph", format=fmt, download="1", **query)
+            for fmt in ov.EXPORT_FORMATS
+        },
+        picker=_picker_names(G),
+        by_labels=BY_LABELS,
+        limits=LIMITS,
+    )
+    return Response(body, status=status)
+
+
+def _by_category(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Items (sorted by category) as ``(category label, items)`` groups, in order."""
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(item.get("category_label") or ov.NO_CATEGORY, []).append(item)
+    return list(groups.items())
+
+
+@bp.route("/compare")
+def compare_page():
+    """Two roles side by side, with the salary chart; role pickers choose any two roles."""
+    kg = store()
+    G = ov.cached_requirements_graph(kg)
+    by = _by()
+    names = {side: (request.args.get(side) or "").strip() for side in ("a", "b")}
+    found: dict[str, ov.RoleRef] = {}
+    errors: dict[str, dict] = {}
+    status = 200
+    for side, name in names.items():
+        if not name:
+            continue
+        try:
+            found[side] = ov.resolve_role(kg, name)
+        except (ov.RoleNotFound, ov.AmbiguousRole) as problem:
+            errors[side] = _role_error(problem, lambda iri, side=side: url_for(
+                "overlap.compare_page", **{**request.args, side: iri}))
+            status = max(status, 404 if isinstance(problem, ov.RoleNotFound) else 400)
+    comparison = chart = grouped = None
+    suggestions: list[dict] = []
+    if "a" in found and "b" in found:
+        comparison = ov.compare_roles(G, found["a"].iri, found["b"].iri, by)
+        grouped = {key: _by_category(getattr(comparison, key))
+                   for key in ("shared", "only_a", "only_b")}
+        chart = salary_chart(ov.salary_figures(kg, [found["a"].iri, found["b"].iri]),
+                             found["a"].iri, found["b"].iri)
+    elif "a" in found and not errors:
+        suggestions = ov.similar_roles(G, found["a"].iri, k=8, by=by)
+    body = render_template(
+        "overlap/compare.html",
+        names=names,
+        found=found,
+        errors=errors,
+        by=by,
+        by_labels=BY_LABELS,
+        comparison=comparison,
+        grouped=grouped,
+        chart=chart,
+        suggestions=suggestions,
+        picker=_picker_names(G),
+        api_url=url_for("overlap.api_overlap", a=found["a"].iri, b=found["b"].iri, by=by)
+        if comparison else None,
+    )
+    return Response(body, status=status)
+
+
+# -- the salary chart ----------------------------------------------------------------------
+
+CHART_WIDTH = 760
+LABEL_WIDTH = 150
+TEXT_ROOM = 170
+BAR_HEIGHT = 16
+BAR_GAP = 4
+GROUP_GAP = 12
+SECTION_HEAD = 30
+SECTION_TITLES = {
+    "overall": "Average (overall)",
+    "experience": "By experience level",
+    "location": "By location",
+    "industry": "By industry",
+}
+
+
+@dataclass
+class _Bar:
+    side: str  # "a" or "b"
+    y: float
+    x: float
+    width: float
+    text_x: float
+    figure: ov.SalaryFigure
+    band: tuple[float, float] | None = None
+
+
+@dataclass
+class _Group:
+    label: str
+    y: float
+    bars: list[_Bar] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    key: str
+    title: str
+    y: float
+    groups: list[_Group] = field(default_factory=list)
+
+
+@dataclass
+class SalaryChart:
+    """Geometry of the salary comparison chart (the template draws it as inline SVG)."""
+
+    width: int
+    height: int
+    plot_left: int
+    sections: list[_Section]
+    ticks: list[tuple[float, str]]
+
+
+def _nice_step(top: float) -> float:
+    for step in (1_000, 2_000, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000,
+                 250_000, 500_000, 1_000_000):
+        if top / step <= 6:
+            return float(step)
+    return top / 5
+
+
+def salary_chart(figures: list[ov.SalaryFigure], a: str, b: str) -> SalaryChart | None:
+    """Lay out the salary comparison chart: a horizontal bar per figure, role A above role B
+    in each group (experience level, location, industry).
+
+    Parameters
+    ----------
+    figures : list of SalaryFigure
+        The two roles' figures, as :func:`careerkg.graph.overlap.salary_figures` orders them.
+    a, b : str
+        The IRIs of role A and role B.
+
+    Returns
+    -------
+    SalaryChart or None
+        The geometry (relative ranges with a known base become bands), or ``None`` when
+        neither role has a figure.
+    """
+    if not figures:
+        return None
+    sides = {a: "a", b: "b"}
+    top = 0.0
+    for figure in figures:
+        if figure.amount is not None:
+            top = max(top, float(figure.amount))
+        if figure.band:
+            top = max(top, float(figure.band[1]))
+    step = _nice_step(top or 1.0)
+    scale_max = step * (int(top // step) + 1)
+    plot_left, plot_right = LABEL_WIDTH, CHART_WIDTH - TEXT_ROOM
+
+    def x_of(value: float) -> float:
+        return plot_left + (plot_right - plot_left) * value / scale_max
+
+    sections: list[_Section] = []
+    y = 28.0  # room for the axis labels
+    by_section: dict[str, dict[str, list[ov.SalaryFigure]]] = {}
+    for figure in figures:  # already ordered by dimension, then group order / label
+        by_section.setdefault(figure.dimension, {}).setdefault(figure.group_label, []).append(
+            figure)
+    for key, groups in by_section.items():
+        section = _Section(key, SECTION_TITLES.get(key, key), y)
+        y += SECTION_HEAD
+        for group_label, members in groups.items():
+            group = _Group(group_label, y)
+            members = sorted(members, key=lambda f: sides.get(f.role, "z"))
+            for figure in members:
+                side = sides.get(figure.role, "a")
+                if figure.band:
+                    low, high = (x_of(float(v)) for v in figure.band)
+                    bar = _Bar(side, y, low, high - low, high + 6, figure, (low, high))
+                elif figure.amount is not None:
+                    end = x_of(float(figure.amount))
+                    bar = _Bar(side, y, plot_left, end - plot_left, end + 6, figure)
+                else:  # a relative range without a base: text only
+                    bar = _Bar(side, y, plot_left, 0, plot_left + 6, figure)
+                if figure.qualifier == "at-least":
+                    bar.text_x += 10  # after the arrow head
+                group.bars.append(bar)
+                y += BAR_HEIGHT + BAR_GAP
+            section.groups.append(group)
+            y += GROUP_GAP
+        sections.append(section)
+    sign = "$" if {f.currency for f in figures if f.currency} == {"USD"} else ""
+    ticks = []
+    value = 0.0
+    while value <= scale_max + 1e-9:
+        ticks.append((x_of(value), f"{sign}{value / 1000:,.0f}k" if value else "0"))
+        value += step
+    return SalaryChart(width=CHART_WIDTH, height=int(y + 8), plot_left=plot_left,
+                       sections=sections, ticks=ticks)

@@ -1,0 +1,148 @@
+"""Running a visitor's SPARQL: the checks every web path applies, then the store.
+
+The SPARQL endpoint, the query page's plain form and the canned-query pages all come through
+here, so the rules are the same everywhere: updates are refused (403), ``SERVICE`` is
+refused (400, it would make this server send requests), the project's prefixes may be used
+without declaring them, relative IRIs resolve against the endpoint's address, every query
+has the app's time limit and row cap, and a syntax error points at the line and column of
+the text the visitor wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from careerkg.graph.results import QueryResult
+from careerkg.graph.sparql import QueryInfo, QuerySyntaxError, analyse, with_default_prefixes
+
+from .errors import ServiceRefused, UpdateRefused
+from .state import state
+
+__all__ = ["Prepared", "Outcome", "prepare", "run_query", "run_query_serialized", "outcome_of"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query checked and ready for the store."""
+
+    #: The text sent to the engine (with any project prefixes it needed).
+    text: str
+    info: QueryInfo
+    #: Lines added in front of the visitor's text.
+    line_offset: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a serialized query answer says besides its bytes."""
+
+    kind: str
+    truncated: bool
+    limit: int | None
+    rows: int | None = None
+
+
+def prepare(text: str) -> Prepared:
+    """Check a visitor's query and add the project prefixes it uses but does not declare.
+
+    Raises
+    ------
+    UpdateRefused
+        For a SPARQL update (the public endpoint is read-only).
+    ServiceRefused
+        For a query that calls ``SERVICE``.
+    QuerySyntaxError
+        For an empty text.
+    """
+    if not text or not text.strip():
+        raise QuerySyntaxError("the query is empty", 1, 1)
+    info = analyse(text)
+    if info.is_update:
+        raise UpdateRefused(
+            "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) "
+            "are not accepted here"
+        )
+    if info.uses_service:
+        raise ServiceRefused(
+            "SERVICE is not allowed: this endpoint does not query other endpoints on your "
+            "behalf; query them directly"
+        )
+    # Relative IRIs (``<s>``) resolve against the endpoint's own address, and a query may use
+    # the project's prefixes without declaring them; both go on one line in front.
+    with_prefixes = with_default_prefixes(text)
+    base = f"BASE <{url_for('sparql.endpoint', _external=True)}>"
+    full = f"{base} {with_prefixes}" if with_prefixes != text else f"{base}\n{text}"
+    return Prepared(full, info, 1)
+
+
+def _shift(error: QuerySyntaxError, prepared: Prepared) -> QuerySyntaxError:
+    if prepared.line_offset and error.line:
+        return QuerySyntaxError(error.message, error.line - prepared.line_offset, error.column)
+    return error
+
+
+def _dataset(default_graphs, named_graphs) -> dict:
+    """Protocol dataset: when either list is given, the dataset is exactly what is given."""
+    if default_graphs or named_graphs:
+        return {"default_graphs": list(default_graphs or []),
+                "named_graphs": list(named_graphs or [])}
+    return {}
+
+
+def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
+              limit: int | None = None) -> QueryResult:
+    """Run a prepared query with the app's time limit and row cap.
+
+    Parameters
+    ----------
+    prepared
+        From :func:`prepare`.
+    default_graphs, named_graphs
+        The protocol dataset (``default-graph-uri`` / ``named-graph-uri``).
+    limit
+        Row cap; the app's ``MAX_ROWS`` when not given (never above it).
+
+    Returns
+    -------
+    QueryResult
+    """
+    app_state = state()
+    cap = app_state.max_rows if limit is None else min(limit, app_state.max_rows)
+    try:
+        return app_state.store.query(
+            prepared.text, limit=cap, timeout=app_state.timeout,
+            **_dataset(default_graphs, named_graphs),
+        )
+    except QuerySyntaxError as error:
+        raise _shift(error, prepared) from None
+
+
+def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
+                         named_graphs=None) -> tuple[bytes, Outcome]:
+    """Run a prepared query and serialize its answer as ``fmt`` where it runs.
+
+    Returns
+    -------
+    bytes, Outcome
+        The serialized answer and whether it was cut at the row cap.
+    """
+    app_state = state()
+    try:
+        body, meta = app_state.store.query_serialized(
+            prepared.text, fmt, limit=app_state.max_rows, timeout=app_state.timeout,
+            **_dataset(default_graphs, named_graphs),
+        )
+    except QuerySyntaxError as error:
+        raise _shift(error, prepared) from None
+    return body, outcome_of(meta)
+
+
+def outcome_of(meta) -> Outcome:
+    """The :class:`Outcome` of what ``Store.query_serialized`` returned beside the bytes."""
+    # An IsolatedStore returns a dict of the result's metadata (the rows stay in the worker);
+    # other stores return the QueryResult itself.
+    if isinstance(meta, QueryResult):
+        return Outcome(meta.kind, meta.truncated, meta.limit, len(meta))
+    return Outcome(meta["kind"], bool(meta["truncated"]), meta.get("limit"), meta.get("rows"))

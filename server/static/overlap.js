@@ -1,0 +1,247 @@
+/* careerkg /overlap: draw the role network with Cytoscape.js (static/vendor, no CDN).
+ *
+ * The page's settings (a JSON block) name the URL of the view as node-link JSON
+ * (/api/overlap-graph?format=json&...), whose nodes carry label, kind, layer, status
+ * (role / shared / specific), category, degree and href (their page on this server).
+ * Text from the graph is only ever drawn on the canvas or set with textContent.
+ * window.careerkgOverlap.cy is the Cytoscape instance (for the console and the tests).
+ */
+(function () {
+  "use strict";
+
+  var settingsEl = document.getElementById("overlap-settings");
+  var container = document.getElementById("overlap-graph");
+  if (!settingsEl || !container || typeof window.cytoscape !== "function") {
+    return;
+  }
+  var settings = JSON.parse(settingsEl.textContent);
+  var info = document.getElementById("node-info");
+  var COLOURS = {
+    role: "#1d3557", shared: "#2e8540", specific: "#9aa5ad", industry: "#7b4fa0"
+  };
+  var KIND_NAMES = {
+    skill: "skills", "programming-language": "programming languages", framework: "frameworks",
+    library: "libraries", software: "software", tool: "other tools", industry: "industries"
+  };
+
+  function say(text) {
+    if (info) {
+      info.textContent = text;
+    }
+  }
+
+  function isLocalPath(href) {
+    return typeof href === "string" && href.charAt(0) === "/" && href.charAt(1) !== "/";
+  }
+
+  function elementsOf(data) {
+    var nodes = data.nodes.map(function (n) {
+      return {
+        group: "nodes",
+        data: {
+          id: n.id, label: n.label || n.id, kind: n.kind || "", layer: n.layer || "",
+          status: n.layer === "industry" ? "industry" : (n.status || ""),
+          category: n.category || "", categoryLabel: n.category_label || "",
+          degree: n.degree || 0, sharedBy: n.shared_by || 0, href: n.href || "",
+          center: n.id === data.graph.center ? 1 : 0
+        }
+      };
+    });
+    var edges = data.edges.map(function (e, i) {
+      return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target } };
+    });
+    return nodes.concat(edges);
+  }
+
+  function sizer(maxDegree, small, large) {
+    return function (ele) {
+      var d = ele.data("degree");
+      if (maxDegree <= 1) {
+        return small;
+      }
+      return small + (large - small) * Math.sqrt((d - 1) / (maxDegree - 1));
+    };
+  }
+
+  function styles(maxDegree) {
+    var size = sizer(maxDegree, 14, 56);
+    return [
+      { selector: "node", style: {
+        "background-color": function (ele) { return COLOURS[ele.data("status")] || COLOURS.specific; },
+        label: "data(label)", width: size, height: size, "font-size": 10, color: "#1d2327",
+        "text-valign": "bottom", "text-margin-y": 2, "min-zoomed-font-size": 7,
+        "text-wrap": "ellipsis", "text-max-width": 120
+      } },
+      { selector: "node[layer = 'role']", style: {
+        shape: "round-rectangle", "font-weight": "bold", "font-size": 12, color: "#1d3557",
+        "min-zoomed-font-size": 0
+      } },
+      { selector: "node[layer = 'industry']", style: { shape: "diamond" } },
+      { selector: "node[center = 1]", style: { "border-width": 4, "border-color": "#e8b84a" } },
+      { selector: "edge", style: { width: 1, "line-color": "#c9d1d7", opacity: 0.8 } },
+      { selector: ".faded", style: { opacity: 0.15 } },
+      { selector: ".match", style: { "border-width": 3, "border-color": "#d9534f" } },
+      { selector: "node:selected", style: { "border-width": 3, "border-color": "#0b63a8" } }
+    ];
+  }
+
+  function fillFilters(cy, apply) {
+    var kinds = {};
+    var categories = {};
+    cy.nodes().forEach(function (n) {
+      if (n.data("layer") === "role") {
+        return;
+      }
+      kinds[n.data("kind")] = true;
+      if (n.data("category")) {
+        categories[n.data("category")] = n.data("categoryLabel") || n.data("category");
+      }
+    });
+    var box = document.getElementById("kind-filters");
+    Object.keys(kinds).sort().forEach(function (kind) {
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.value = kind;
+      input.addEventListener("change", apply);
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + (KIND_NAMES[kind] || kind)));
+      box.appendChild(label);
+    });
+    var select = document.getElementById("category-filter");
+    Object.keys(categories).sort(function (a, b) {
+      return categories[a].localeCompare(categories[b]);
+    }).forEach(function (iri) {
+      var option = document.createElement("option");
+      option.value = iri;
+      option.textContent = categories[iri];
+      select.appendChild(option);
+    });
+    select.addEventListener("change", apply);
+    document.getElementById("overlap-tools").hidden = false;
+  }
+
+  function filterer(cy) {
+    return function () {
+      var shown = {};
+      document.querySelectorAll("#kind-filters input").forEach(function (input) {
+        shown[input.value] = input.checked;
+      });
+      var category = document.getElementById("category-filter").value;
+      cy.batch(function () {
+        cy.nodes().forEach(function (n) {
+          var visible = n.data("layer") === "role" ||
+            (shown[n.data("kind")] !== false && (!category || n.data("category") === category));
+          n.style("display", visible ? "element" : "none");
+        });
+      });
+    };
+  }
+
+  function searcher(cy) {
+    var input = document.getElementById("node-search");
+    var count = document.getElementById("search-count");
+    input.addEventListener("input", function () {
+      var text = input.value.trim().toLowerCase();
+      cy.batch(function () {
+        cy.elements().removeClass("faded match");
+        if (!text) {
+          return;
+        }
+        var hits = cy.nodes().filter(function (n) {
+          return n.data("label").toLowerCase().indexOf(text) !== -1;
+        });
+        cy.elements().not(hits).addClass("faded");
+        hits.addClass("match");
+        if (hits.length) {
+          cy.fit(hits, 60);
+        }
+      });
+      count.textContent = text ? cy.nodes(".match").length + " found" : "";
+    });
+  }
+
+  function describe(node) {
+    var parts = [node.data("label")];
+    if (node.data("layer") === "role") {
+      parts.push("role, " + node.data("degree") + " requirements shown");
+    } else {
+      parts.push((node.data("kind") || "").replace(/-/g, " "));
+      if (node.data("categoryLabel")) {
+        parts.push(node.data("categoryLabel"));
+      }
+      parts.push("required by " + node.data("sharedBy") + " role(s) of the view");
+    }
+    return parts.join(" — ") + ". Click to open its page.";
+  }
+
+  // An ego network (a centre role) is drawn in rings: the centre, the roles like it, then
+  // the requirements, the most shared innermost.  Other views use a force-directed layout.
+  function layoutFor(data) {
+    if (data.graph.center) {
+      return {
+        name: "concentric", animate: false, minNodeSpacing: 6, avoidOverlap: true,
+        concentric: function (node) {
+          if (node.data("center")) {
+            return 1000;
+          }
+          return node.data("layer") === "role" ? 500 : node.data("sharedBy");
+        },
+        levelWidth: function () { return 1; }
+      };
+    }
+    return {
+      name: "cose", animate: false, randomize: true, nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: function () { return 60; }, nodeRepulsion: function () { return 9000; }
+    };
+  }
+
+  function draw(data) {
+    container.textContent = "";
+    var maxDegree = data.nodes.reduce(function (m, n) { return Math.max(m, n.degree || 0); }, 1);
+    var cy = window.cytoscape({
+      container: container,
+      elements: elementsOf(data),
+      style: styles(maxDegree),
+      layout: layoutFor(data),
+      minZoom: 0.1,
+      maxZoom: 4
+    });
+    cy.on("tap", "node", function (event) {
+      var href = event.target.data("href");
+      if (isLocalPath(href)) {
+        window.location.assign(href);
+      }
+    });
+    cy.on("mouseover", "node", function (event) { say(describe(event.target)); });
+    cy.on("mouseout", "node", function () { say(""); });
+    fillFilters(cy, filterer(cy));
+    searcher(cy);
+    window.careerkgOverlap = { cy: cy, settings: settings };
+    container.setAttribute("data-nodes", String(cy.nodes().length));
+    container.setAttribute("data-ready", "true");
+  }
+
+  function fail(message) {
+    container.classList.add("is-error");
+    container.textContent = "";
+    var p = document.createElement("p");
+    p.className = "notice error";
+    p.textContent = "The network could not be drawn: " + message;
+    container.appendChild(p);
+  }
+
+  say("Loading the network…");
+  fetch(settings.graph, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          throw new Error((body.error && body.error.message) || response.statusText);
+        }
+        return body;
+      });
+    })
+    .then(function (data) { say(""); draw(data); })
+    .catch(function (error) { say(""); fail(error.message); });
+}());
