@@ -8,7 +8,7 @@ import sys
 import click
 
 from careerkg.graph.errors import CareerKGError
-from careerkg.graph.namespaces import PREFIXES
+from careerkg.graph.namespaces import compact
 from careerkg.graph.sparql import QuerySyntaxError
 from careerkg.graph.store import Store, open_store
 
@@ -57,27 +57,6 @@ def reports_errors(function):
             sys.exit(1)
 
     return wrapper
-
-
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-
-
-def compact(term) -> str:
-    """A term as a person reads it: prefixed name, plain literal, or <iri>."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, namespace in _BY_LENGTH:
-            if term.value.startswith(namespace):
-                local = term.value[len(namespace):]
-                if local and all(c.isalnum() or c in "-_." for c in local):
-                    return f"{prefix}:{local}"
-        return f"<{term.value}>"
-    if isinstance(term, ox.Literal):
-        return term.value
-    return str(term)
 
 
 def echo_table(variables: list[str], rows: list[tuple], *, max_width: int = 60) -> None:

@@ -88,11 +88,7 @@ def _serve_reads(conn: Connection, store: Store) -> None:
         try:
             if op not in READ_OPS:
                 raise StoreError(f"operation {op!r} is not allowed in a read worker")
-            if op == "query_serialized":
-                body, result = store.query_serialized(*args, **kwargs)
-                value = (body, _result_meta(result))
-            else:
-                value = getattr(store, op)(*args, **kwargs)
+            value = getattr(store, op)(*args, **kwargs)
             reply = ("ok", value)
         except Exception as error:  # noqa: BLE001 - the caller re-raises it
             reply = ("error", error)
@@ -102,17 +98,6 @@ def _serve_reads(conn: Connection, store: Store) -> None:
             conn.send(("error", StoreError(f"cannot return the result: {error}")))
         except (BrokenPipeError, OSError):
             os._exit(0)
-
-
-def _result_meta(result) -> dict:
-    return {
-        "kind": result.kind,
-        "variables": result.variables,
-        "rows": len(result),
-        "boolean": result.boolean,
-        "truncated": result.truncated,
-        "limit": result.limit,
-    }
 
 
 def _die_with_parent() -> None:
@@ -131,7 +116,10 @@ def _cut_network() -> bool:
 
 
 def _zygote_main(control_fd: int, fd_channel_fd: int) -> None:
-    _die_with_parent()
+    # No death signal here: Linux sends it when the *thread* that started this process
+    # ends, not the process.  The zygote ends when its control socket reaches EOF, which
+    # happens when the app process exits however it exits; its workers, whose parent is
+    # this single-threaded process, do get the death signal.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     control = Connection(control_fd)
     fd_channel = socket.socket(fileno=fd_channel_fd)

@@ -10,6 +10,7 @@ __all__ = [
     "REGISTRY_GRAPH",
     "PREFIXES",
     "source_graph_prefix",
+    "compact",
 ]
 
 #: Everything careerkg mints lives under this base.
@@ -57,3 +58,31 @@ PREFIXES: dict[str, str] = {
     "esco": "http://data.europa.eu/esco/model#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def compact(term) -> str:
+    """A term as a person reads it: a prefixed name, a literal's text, or ``<iri>``.
+
+    >>> import pyoxigraph as ox
+    >>> compact(ox.NamedNode("https://w3id.org/careerkg/id/role/data-scientist"))
+    'role:data-scientist'
+    >>> compact(ox.Literal("Data scientist", language="en"))
+    'Data scientist'
+    """
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in _BY_LENGTH:
+            if term.value.startswith(namespace):
+                local = term.value[len(namespace):]
+                if local and all(c.isalnum() or c in "-_." for c in local):
+                    return f"{prefix}:{local}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)

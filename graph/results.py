@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from .formats import RESULTS_FORMATS, rdf_format
 from .namespaces import PREFIXES
 
-__all__ = ["QueryResult", "term_to_python", "term_to_json", "collect"]
+__all__ = ["QueryResult", "ResultInfo", "term_to_python", "term_to_json", "collect"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING = XSD + "string"
@@ -132,6 +132,18 @@ def _term_to_tsv(term) -> str:
     return "" if term is None else str(term)
 
 
+@dataclass(frozen=True)
+class ResultInfo:
+    """What a serialized answer says besides its bytes (its rows stay where they were made)."""
+
+    kind: str
+    variables: list[str]
+    rows: int
+    truncated: bool
+    limit: int | None
+    boolean: bool | None = None
+
+
 @dataclass
 class QueryResult:
     """The answer to one query: a result set, a boolean or a graph.
@@ -162,6 +174,12 @@ class QueryResult:
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "bindings" else len(self.triples)
+
+    def info(self) -> ResultInfo:
+        return ResultInfo(
+            kind=self.kind, variables=list(self.variables), rows=len(self),
+            truncated=self.truncated, limit=self.limit, boolean=self.boolean,
+        )
 
     # -- serializations --------------------------------------------------------------
     def serialize(self, fmt: str) -> bytes:

@@ -26,7 +26,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,7 +40,7 @@ from .errors import (
 )
 from .formats import RdfFormatInfo, rdf_format
 from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
-from .results import QueryResult, collect
+from .results import QueryResult, ResultInfo, collect
 from .sparql import analyse, syntax_error_from_engine
 
 __all__ = [
@@ -56,6 +56,8 @@ __all__ = [
 
 DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A graph marked as being loaded for longer than this is taken as left by a crash.
+PENDING_TIMEOUT = timedelta(hours=6)
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -121,6 +123,9 @@ class Store(ABC):
 
     #: ``memory``, ``disk`` or ``remote``.
     kind: str = "abstract"
+    #: Whether no other process can write the store while this one has it open (so a graph
+    #: marked as being loaded can only be left over from a crash).
+    exclusive: bool = False
     #: A path or URL, or ``None`` for memory.
     location: str | None = None
     read_only: bool = False
@@ -143,16 +148,14 @@ class Store(ABC):
         Raises :class:`~careerkg.graph.sparql.QuerySyntaxError` on a malformed query.
         """
 
-    def query_serialized(
-        self, text: str, fmt: str, **options
-    ) -> tuple[bytes, QueryResult]:
+    def query_serialized(self, text: str, fmt: str, **options) -> tuple[bytes, ResultInfo]:
         """Run a query and serialize its result as ``fmt`` (a results or RDF format name).
 
-        Returns the bytes and the result (whose rows a caller may ignore).  Isolated stores
-        serialize in the worker, so the bytes are the only thing that crosses processes.
+        Returns the bytes and a :class:`ResultInfo` (kind, row count, truncation).  Isolated
+        stores serialize in the worker, so only the bytes cross processes.
         """
         result = self.query(text, **options)
-        return result.serialize(fmt), result
+        return result.serialize(fmt), result.info()
 
     @abstractmethod
     def graph_names(self) -> list[str]:
@@ -260,12 +263,16 @@ class Store(ABC):
         if digest is not None and current is not None and current.digest == digest:
             return current, False
         graph = f"{GRAPH}{name}/{uuid.uuid4().hex[:12]}"
+        # Mark the new graph as being loaded first, so that another process's recover()
+        # (every `careerkg` command on a shared remote store runs one) leaves it alone.
+        self.update(_pending_update(graph, _now()))
         try:
             triples = self._insert(payload, graph)
         except BaseException:
             self._drop_graph(graph)
+            self.update(_pending_update(graph, None))
             raise
-        loaded = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        loaded = _now()
         entry = {
             "g": graph,
             "name": name,
@@ -275,9 +282,10 @@ class Store(ABC):
             "loaded": loaded,
         }
         try:
-            self.update(_registry_update(name, entry))
+            self.update(_registry_update(name, entry) + " ;\n" + _pending_update(graph, None))
         except BaseException:
             self._drop_graph(graph)
+            self.update(_pending_update(graph, None))
             raise
         if current is not None:
             self._drop_graph(current.graph)
@@ -301,17 +309,43 @@ class Store(ABC):
         return current
 
     def recover(self) -> list[str]:
-        """Drop source graphs that the registry does not name (left by a crashed import)."""
+        """Drop source graphs that the registry does not name (left by a crashed import).
+
+        A graph marked as being loaded is another import in progress, unless this process
+        holds the store exclusively (``exclusive``: memory, or disk with its lock) or the
+        mark is older than :data:`PENDING_TIMEOUT`; only then is it dropped.
+        """
         if self.read_only:
             return []
         live = {s.graph for s in self.sources()}
+        pending = self._pending_graphs()
+        cutoff = datetime.now(UTC) - PENDING_TIMEOUT
         stale = [
             g for g in self.graph_names()
             if g.startswith(GRAPH) and g != REGISTRY_GRAPH and g not in live
+            and (self.exclusive or g not in pending or pending[g] < cutoff)
         ]
         for graph in stale:
             self._drop_graph(graph)
+        for graph, since in pending.items():
+            if graph in live or self.exclusive or since < cutoff:
+                self.update(_pending_update(graph, None))
         return stale
+
+    def _pending_graphs(self) -> dict[str, datetime]:
+        """Graphs marked as being loaded → when the mark was made."""
+        result = self.query(
+            f"""SELECT ?g ?since WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{
+                  ?g a <{CKG}PendingGraph> ; <{DCT}created> ?since }} }}""",
+            default_graphs=[REGISTRY_GRAPH], named_graphs=[REGISTRY_GRAPH],
+        )
+        out = {}
+        for row in result.to_python():
+            try:
+                out[row["g"]] = datetime.fromisoformat(row["since"].replace("Z", "+00:00"))
+            except ValueError:
+                out[row["g"]] = datetime.min.replace(tzinfo=UTC)
+        return out
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -329,6 +363,19 @@ class Store(ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _pending_update(graph: str, since: str | None) -> str:
+    """Mark ``graph`` as being loaded since ``since`` (or, with None, remove the mark)."""
+    if since is None:
+        return (f"DELETE WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> a <{CKG}PendingGraph> ;"
+                f" <{DCT}created> ?since }} }}")
+    return (f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> a <{CKG}PendingGraph> ; "
+            f"<{DCT}created> {_nt(_literal(since, XSD + 'dateTime'))} }} }}")
 
 
 def _registry_update(name: str, entry: dict | None) -> str:
@@ -381,6 +428,9 @@ def _join_dumps(chunks: list[bytes]) -> bytes:
 class OxigraphStore(Store):
     """Oxigraph in this process: in memory (``path=None``) or on disk."""
 
+    #: Memory is private to the process; a disk store is locked by the process writing it.
+    exclusive = True
+
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
         self.location = None if path is None else str(path)
         self.kind = "memory" if path is None else "disk"
@@ -397,8 +447,9 @@ class OxigraphStore(Store):
                 raise StoreBusyError(
                     f"the store at {path} is in use by another process (a running "
                     "`careerkg serve`?). Oxigraph lets one process write a store at a time: "
-                    "stop that process, or send the change to the running server's admin "
-                    "API (see README, 'Updating a live server')."
+                    "stop that process and run the command again, or send the change to the "
+                    "running server's admin API, or keep the graph on a SPARQL engine that "
+                    "takes concurrent writes (see docs/stores.md, 'One writer at a time')."
                 ) from error
             raise StoreError(f"cannot open the store at {path}: {error}") from error
 

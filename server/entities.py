@@ -20,7 +20,6 @@ from careerkg.graph.results import QueryResult
 from .describe import EntityPage, build_page, describe_query, exists_query
 from .errors import HttpProblem
 from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
-from .querying import outcome_of
 from .sparql_endpoint import GRAPH_FORMATS
 from .state import state, store
 
@@ -95,11 +94,10 @@ def _describe(iri: str, fmt: str):
     else:
         body, meta = store().query_serialized(
             query, fmt, limit=app_state.max_rows, timeout=app_state.timeout)
-        outcome = outcome_of(meta)
-        if not outcome.rows and not store().query(exists_query(iri)).boolean:
+        if not meta.rows and not store().query(exists_query(iri)).boolean:
             raise _not_found(iri)
         response = Response(body, mimetype=RDF_FORMATS[fmt].media_type)
-        if outcome.truncated:
+        if meta.truncated:
             response.headers["X-Careerkg-Truncated"] = "true"
     response.vary.add("Accept")
     return response

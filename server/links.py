@@ -13,8 +13,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import url_for
 
-from careerkg.cli.common import compact
-from careerkg.graph.namespaces import CKG, ID
+from careerkg.graph.namespaces import CKG, ID, compact
 
 __all__ = [
     "ONTOLOGY_IRI",

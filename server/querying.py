@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from careerkg.graph.results import QueryResult
+from careerkg.graph.results import QueryResult, ResultInfo
 from careerkg.graph.sparql import QueryInfo, QuerySyntaxError, analyse, with_default_prefixes
 
 from .errors import ServiceRefused, UpdateRefused
 from .state import state
 
-__all__ = ["Prepared", "Outcome", "prepare", "run_query", "run_query_serialized", "outcome_of"]
+__all__ = ["Prepared", "prepare", "run_query", "run_query_serialized"]
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,6 @@ class Prepared:
     info: QueryInfo
     #: Lines added in front of the visitor's text.
     line_offset: int
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a serialized query answer says besides its bytes."""
-
-    kind: str
-    truncated: bool
-    limit: int | None
-    rows: int | None = None
 
 
 def prepare(text: str) -> Prepared:
@@ -120,12 +110,12 @@ def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
 
 
 def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
-                         named_graphs=None) -> tuple[bytes, Outcome]:
+                         named_graphs=None) -> tuple[bytes, ResultInfo]:
     """Run a prepared query and serialize its answer as ``fmt`` where it runs.
 
     Returns
     -------
-    bytes, Outcome
+    bytes, ResultInfo
         The serialized answer and whether it was cut at the row cap.
     """
     app_state = state()
@@ -136,13 +126,4 @@ def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
         )
     except QuerySyntaxError as error:
         raise _shift(error, prepared) from None
-    return body, outcome_of(meta)
-
-
-def outcome_of(meta) -> Outcome:
-    """The :class:`Outcome` of what ``Store.query_serialized`` returned beside the bytes."""
-    # An IsolatedStore returns a dict of the result's metadata (the rows stay in the worker);
-    # other stores return the QueryResult itself.
-    if isinstance(meta, QueryResult):
-        return Outcome(meta.kind, meta.truncated, meta.limit, len(meta))
-    return Outcome(meta["kind"], bool(meta["truncated"]), meta.get("limit"), meta.get("rows"))
+    return body, meta

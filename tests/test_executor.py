@@ -94,7 +94,7 @@ def test_errors_cross_the_process_boundary_intact(isolated):
 def test_serialization_happens_in_the_worker(isolated):
     body, meta = isolated.query_serialized(LIGHT, "csv", limit=1)
     assert body.startswith(b"s\r\n")
-    assert meta["rows"] == 1 and meta["truncated"] is True
+    assert meta.rows == 1 and meta.truncated is True
 
 
 def test_writes_are_seen_by_later_reads(isolated):
