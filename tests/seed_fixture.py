@@ -1,19 +1,18 @@
-"""Load the ontology and the seed graph, and run SPARQL over them, for the seed tests.
-
-This is the tests' stand-in for the project's store until that lands: it uses pyoxigraph
-directly, loads ``ontology/careerkg.ttl`` and every ``graph/seed/*.ttl`` into the default graph
-of an in-memory ``pyoxigraph.Store``, and converts query results to plain Python values.
-"""
+"""The seed tests' helpers, on the project's own code: the real store, the real canned-query
+library, the real term conversion.  (No second implementation of any of them.)"""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from careerkg.graph.library import CannedQuery, load_library
+from careerkg.graph.results import term_to_python
+from careerkg.graph.sparql import bind_values
+from careerkg.graph.store import Store, open_store
 
 __all__ = [
     "ARTICLE",
@@ -25,12 +24,11 @@ __all__ = [
     "SHAPES",
     "CannedQuery",
     "article_text",
-    "bind_term",
     "canned_queries",
+    "query_prefixes",
     "run_canned",
     "seed_store",
     "select",
-    "to_python",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,23 +46,11 @@ ARTICLE = Path(
     )
 )
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = {
-    XSD + name
-    for name in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-        "unsignedShort", "unsignedByte",
-    )
-}
 
-
-def seed_store() -> ox.Store:
-    """Return an in-memory store holding the ontology and all seed files (default graph)."""
-    store = ox.Store()
-    for path in [ONTOLOGY, *SEED_FILES]:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return store
+def seed_store() -> Store:
+    """The seed graph as careerkg serves it: an in-memory store with the ontology and the
+    seed in their named graphs."""
+    return open_store(None)
 
 
 def article_text() -> str:
@@ -77,96 +63,31 @@ def article_text() -> str:
     return ARTICLE.read_text(encoding="utf-8")
 
 
-def to_python(term: ox.NamedNode | ox.BlankNode | ox.Literal | None):
-    """Convert a pyoxigraph term to Python.
-
-    IRIs become ``str``; xsd integer types ``int``; xsd:decimal ``Decimal``; xsd:double and
-    xsd:float ``float``; xsd:boolean ``bool``; every other literal its lexical form (``str``);
-    an unbound variable ``None``.
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _INTEGER_TYPES:
-            return int(term.value)
-        if datatype == XSD + "decimal":
-            return Decimal(term.value)
-        if datatype in (XSD + "double", XSD + "float"):
-            return float(term.value)
-        if datatype == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
-    return term.value
+def _rows(store: Store, text: str) -> list[dict[str, object]]:
+    result = store.query(text)
+    return [
+        {name: term_to_python(term) for name, term in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
 
 
-def select(store: ox.Store, query: str, **bindings) -> list[dict[str, object]]:
-    """Run a SELECT query and return its rows as dicts of Python values.
-
-    Keyword arguments bind variables of the query (pyoxigraph substitutions, which need the
-    variable in the SELECT clause); values are pyoxigraph terms.
-    """
-    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
-    result = store.query(query, substitutions=substitutions or None)
-    names = [variable.value for variable in result.variables]
-    return [{name: to_python(solution[name]) for name in names} for solution in result]
-
-
-@dataclass
-class CannedQuery:
-    """A ``queries/*.rq`` file: its header (title, description, parameters) and its text."""
-
-    path: Path
-    text: str
-    title: str | None = None
-    description: str | None = None
-    params: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return self.path.stem
-
-    @property
-    def prefixes(self) -> dict[str, str]:
-        return dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", self.text))
-
-
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*?)\s*$")
-
-
-def _parse(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
-    query = CannedQuery(path=path, text=text)
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        match = _HEADER.match(line)
-        if not match:
-            continue
-        key, value = match.groups()
-        if key == "param":
-            name, _, default = value.partition("=")
-            query.params[name.strip()] = default.strip()
-        else:
-            setattr(query, key, value)
-    return query
+def select(store: Store, query: str, **bindings: ox.NamedNode | ox.Literal):
+    """Run a SELECT query and return its rows as dicts of Python values (``None`` where a
+    variable is unbound).  Keyword arguments bind variables (pyoxigraph terms)."""
+    return _rows(store, bind_values(query, {name: str(term) for name, term in bindings.items()}))
 
 
 def canned_queries() -> list[CannedQuery]:
-    """Return every canned query of ``queries/``, sorted by file name."""
-    return [_parse(path) for path in sorted(QUERIES.glob("*.rq"))]
+    """Every canned query of ``queries/``, sorted by name."""
+    return list(load_library().values())
 
 
-def bind_term(store: ox.Store, term: str, prefixes: dict[str, str]):
-    """Turn a parameter value written as a SPARQL term (``role:data-scientist``, ``"EDA"``,
-    ``<https://...>``, ``42``) into a pyoxigraph term, using the query's prefixes."""
-    probe = f"SELECT ?value WHERE {{ BIND ({term} AS ?value) }}"
-    return next(iter(store.query(probe, prefixes=prefixes)))["value"]
+def query_prefixes(query: CannedQuery) -> dict[str, str]:
+    """The prefixes a canned query declares."""
+    return dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", query.text))
 
 
-def run_canned(store: ox.Store, query: CannedQuery, **params: str) -> list[dict[str, object]]:
-    """Run a canned query with its parameters bound: the defaults of its header, overridden
-    by ``params`` (values written as SPARQL terms)."""
-    values = {**query.params, **params}
-    bindings = {name: bind_term(store, term, query.prefixes) for name, term in values.items()}
-    return select(store, query.text, **bindings)
+def run_canned(store: Store, query: CannedQuery, **params: str) -> list[dict[str, object]]:
+    """Run a canned query with its parameters bound (defaults overridden by ``params``,
+    written as SPARQL terms), as the CLI and the web UI do."""
+    return _rows(store, query.bind(params))

@@ -18,6 +18,7 @@ try:
         QUERIES,
         CannedQuery,
         canned_queries,
+        query_prefixes,
         run_canned,
         seed_store,
         select,
@@ -27,6 +28,7 @@ except ImportError:  # tests/ imported as a package
         QUERIES,
         CannedQuery,
         canned_queries,
+        query_prefixes,
         run_canned,
         seed_store,
         select,
@@ -98,8 +100,8 @@ def test_parameters_are_selected_variables(query: CannedQuery):
     """A parameter is a variable of the SELECT clause (so it can be bound by substitution or
     by VALUES, and shows in the results)."""
     select = re.search(r"SELECT\s+(DISTINCT\s+)?(.*?)\bWHERE\b", query.text, re.DOTALL).group(2)
-    for name in query.params:
-        assert f"?{name} " in select + " ", name
+    for param in query.params:
+        assert f"?{param.name} " in select + " ", param.name
 
 
 @pytest.mark.parametrize("query", LIBRARY, ids=lambda query: query.name)
@@ -112,7 +114,8 @@ def test_prefixes_are_declared(store):
         used = set(re.findall(r"(?<![\w<?$])([a-z]+):[A-Za-z]", re.sub(r"<[^>]*>|\"[^\"]*\"",
                                                                        "", query.text)))
         used -= {"http", "https", "title", "description", "param"}
-        assert used <= set(query.prefixes), (query.name, used - set(query.prefixes))
+        declared = set(query_prefixes(query))
+        assert used <= declared, (query.name, used - declared)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def labels_of(store, role: str, predicate: str) -> set[str]:
 
 
 def ask(store, query: str) -> bool:
-    return bool(store.query(PREFIXES + query))
+    return store.query(PREFIXES + query).boolean
 
 
 # ---------------------------------------------------------------------------------------------
