@@ -1,3 +1,106 @@
-"""Placeholder: filled in by its issue."""
+"""Commands on the graph's sources: import, sources, drop."""
 
-COMMANDS = []
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from careerkg.graph.builtin import BUILTIN_SOURCES
+from careerkg.graph.importers import IMPORTERS, import_source
+from careerkg.graph.store import store_spec
+
+from .common import open_from_options, reports_errors, store_options
+
+__all__ = ["COMMANDS"]
+
+
+def _persistent_store(store: str | None) -> str:
+    spec = store_spec(store)
+    if not spec:
+        raise click.UsageError(
+            "importing into the in-memory graph is pointless: it is gone when the command "
+            "exits. Pass --store PATH (a directory for Oxigraph on disk, created if new) or a "
+            "SPARQL endpoint URL, or set CAREERKG_STORE."
+        )
+    return spec
+
+
+@click.command("import")
+@click.argument("kind", metavar="SOURCE", type=click.Choice(sorted(IMPORTERS)))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--name", metavar="NAME",
+              help="Source name (default: onet, esco, csv-<file stem> or rdf-<file stem>).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the report.")
+@store_options
+@reports_errors
+def import_(kind, path, name, quiet, fmt, store, update_endpoint):
+    """Import PATH as a source of the graph: onet (a folder of O*NET text files), esco (a
+    folder of ESCO's CSV export), csv (your own roles, see docs/import.md) or rdf (a
+    Turtle, N-Triples, JSON-LD or RDF/XML file).
+
+    All input is checked before anything is written: bad input is refused with its file,
+    line and reason, and the store is left exactly as it was. Importing the same input again
+    changes nothing.
+
+    \b
+    Examples:
+      careerkg import onet ../shared/data/onet --store ./kg
+      careerkg import esco ./esco-csv --store http://localhost:7878/query
+      careerkg import csv my-roles.csv --store ./kg
+    """
+    spec = _persistent_store(store)
+    with open_from_options(spec, update_endpoint) as kg:
+        report = import_source(kind, kg, path, name=name, progress=not quiet)
+        where = kg.describe()
+    if fmt == "json":
+        click.echo(json.dumps({"store": where, **report.to_dict()}, indent=2))
+        return
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{report.summary()} ({where})")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@store_options
+@reports_errors
+def sources(fmt, store, update_endpoint):
+    """List the graph's sources: name, triples, when loaded, title."""
+    with open_from_options(store, update_endpoint) as kg:
+        found = kg.sources()
+        where = kg.describe()
+    if fmt == "json":
+        click.echo(json.dumps({"store": where, "sources": [s.to_dict() for s in found]},
+                              indent=2))
+        return
+    click.echo(f"store: {where}")
+    width = max((len(s.name) for s in found), default=4)
+    for source in found:
+        click.echo(f"  {source.name:{width}}  {source.triples:>10,} triples  "
+                   f"{source.loaded}  {source.title}")
+
+
+@click.command()
+@click.argument("name", metavar="SOURCE")
+@store_options
+@reports_errors
+def drop(name, store, update_endpoint):
+    """Remove the source SOURCE (and everything it added, links included) from the graph."""
+    if name in BUILTIN_SOURCES:
+        raise click.UsageError(
+            f"{name!r} is built in: it is loaded again whenever the store is opened, so it "
+            "cannot be dropped"
+        )
+    spec = _persistent_store(store)
+    with open_from_options(spec, update_endpoint) as kg:
+        dropped = kg.drop_source(name)
+        where = kg.describe()
+    click.echo(f"Dropped {dropped.name} ({dropped.triples:,} triples) from the {where}")
+
+
+COMMANDS = [import_, sources, drop]

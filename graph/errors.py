@@ -79,20 +79,26 @@ def _rebuild_input_error(reason, file, line, column):
     return InputError(reason, file=file, line=line, column=column)
 
 
-_ENGINE_POSITION = re.compile(
-    r"line (\d+)(?: between)? columns? (\d+)|error at (\d+):(\d+)|at line (\d+)"
+#: Positions in parser messages, most precise first ("Parser error at line 3 column 5"
+#: must give the column too, though "at line 3" comes first in the text).
+_ENGINE_POSITIONS = (
+    re.compile(r"line (\d+)(?: between)? columns? (\d+)"),
+    re.compile(r"error at (\d+):(\d+)"),
+    re.compile(r"at line (\d+)"),
 )
 
 
 def input_error_from_engine(error: Exception, file: str | None) -> InputError:
     """An :class:`InputError` from a parser message such as pyoxigraph's."""
     message = str(error)
-    match = _ENGINE_POSITION.search(message)
     line = column = None
-    if match:
-        groups = [g for g in match.groups() if g is not None]
-        line = int(groups[0])
-        column = int(groups[1]) if len(groups) > 1 else None
+    for pattern in _ENGINE_POSITIONS:
+        match = pattern.search(message)
+        if match:
+            groups = match.groups()
+            line = int(groups[0])
+            column = int(groups[1]) if len(groups) > 1 else None
+            break
     return InputError(message, file=file, line=line, column=column)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
@@ -21,14 +22,37 @@ from .results import collect
 from .sparql import QuerySyntaxError, analyse, syntax_error_from_engine
 from .store import Payload, Store, check_rdf_input
 
-__all__ = ["RemoteStore", "default_update_endpoint"]
+__all__ = ["RemoteStore", "default_update_endpoint", "public_url"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 #: Triples per INSERT DATA request when the data has no blank nodes.
 CHUNK = 5000
-#: How long the list of live graphs is trusted before it is read again (seconds).
-GRAPHS_TTL = 2.0
+#: How long the list of live graphs is trusted before it is read again (seconds).  Zero:
+#: another process may replace a source at any time and drop the graph it replaced, so a
+#: list kept even two seconds could point queries at a dropped graph (measured: a query right
+#: after another process's import saw the source missing).  Reading it costs one small query.
+GRAPHS_TTL = 0.0
+
+
+def public_url(url: str) -> str:
+    """A URL as it may be shown: without a user name or password in it.
+
+    >>> public_url("https://user:secret@kg.example/sparql")
+    'https://kg.example/sparql'
+    """
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class _TooLarge(StoreError):
+    """The engine refused a request as too large (HTTP 413)."""
 
 
 def default_update_endpoint(query_url: str) -> str:
@@ -46,10 +70,12 @@ class RemoteStore(Store):
     kind = "remote"
 
     def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60):
-        self.location = query_url
+        self.location = public_url(query_url)
         self.query_url = query_url
         self.update_url = update_url or default_update_endpoint(query_url)
         self.timeout = timeout
+        #: Triples per INSERT DATA request (lowered when the engine refuses a batch).
+        self.chunk = CHUNK
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "careerkg"
         self._live: tuple[float, list[str]] | None = None
@@ -62,19 +88,24 @@ class RemoteStore(Store):
         except requests.Timeout:
             raise QueryTimeout(timeout) from None
         except requests.RequestException as error:
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {error}") from None
+            raise StoreError(
+                f"cannot reach the SPARQL endpoint {public_url(url)}: {error}"
+            ) from None
         if response.status_code == 400:
             raise syntax_error_from_engine(SyntaxError(response.text.strip()[:2000]))
+        if response.status_code == 413:
+            raise _TooLarge(f"the endpoint {public_url(url)} answered 413 (request too large)")
         if response.status_code >= 300:
             raise StoreError(
-                f"the endpoint {url} answered {response.status_code}: {response.text[:500]}"
+                f"the endpoint {public_url(url)} answered {response.status_code}: "
+                f"{response.text[:500]}"
             )
         return response
 
     # -- reading ---------------------------------------------------------------------
     def _live_graphs(self) -> list[str]:
         now = time.monotonic()
-        if self._live is None or now - self._live[0] > GRAPHS_TTL:
+        if self._live is None or now - self._live[0] >= GRAPHS_TTL:
             self._live = (now, [REGISTRY_GRAPH, *(s.graph for s in self.sources())])
         return self._live[1]
 
@@ -91,10 +122,20 @@ class RemoteStore(Store):
             form.append(("named-graph-uri", graph))
         accept = _NTRIPLES if info.returns_graph else _RESULTS_JSON
         response = self._post(self.query_url, form, accept, timeout or self.timeout)
+        cap = response.headers.get("X-SPARQL-MaxRows")
+        if cap:  # Virtuoso cut the answer at its ResultSetMaxRows, silently otherwise
+            raise StoreError(
+                f"the engine at {self.location} cut the answer at {cap} rows (its result "
+                "limit; for Virtuoso raise ResultSetMaxRows in the [SPARQL] section of "
+                "virtuoso.ini, see docs/stores.md): careerkg needs whole answers"
+            )
         media = response.headers.get("Content-Type", "").split(";")[0].strip()
         if info.returns_graph or media in ("application/n-triples", "text/turtle"):
             fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
-            return collect(ox.parse(response.content, format=fmt), limit)
+            # the parser yields quads (in the default graph); results hold triples, as a
+            # local store's do
+            triples = (quad.triple for quad in ox.parse(response.content, format=fmt))
+            return collect(triples, limit)
         results_format = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
         return collect(ox.parse_query_results(response.content, format=results_format), limit)
 
@@ -135,11 +176,36 @@ class RemoteStore(Store):
             isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
             for t in triples
         )
-        step = (len(triples) or 1) if has_bnodes else CHUNK
-        for start in range(0, len(triples), step):
-            body = "\n".join(f"{t} ." for t in triples[start:start + step])
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        if has_bnodes:  # a blank node is scoped to one request: send everything at once
+            self._insert_batch(triples, graph, split=False)
+        else:
+            start = 0
+            while start < len(triples):
+                batch = triples[start:start + self.chunk]
+                self._insert_batch(batch, graph, split=True)
+                start += len(batch)
         return len(set(triples))
+
+    def _insert_batch(self, triples: list, graph: str, *, split: bool) -> None:
+        """INSERT DATA one batch.  An engine that refuses a batch (Virtuoso: "the length of
+        generated SQL text has exceeded 10000 lines"; any engine: 413) gets it in halves, and
+        the smaller size is kept for the rest of the load; a single refused triple is an
+        error that names it."""
+        body = "\n".join(f"{t} ." for t in triples)
+        try:
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        except (QuerySyntaxError, _TooLarge) as error:
+            if split and len(triples) > 1:
+                half = len(triples) // 2
+                self.chunk = min(self.chunk, half)
+                self._insert_batch(triples[:half], graph, split=True)
+                self._insert_batch(triples[half:], graph, split=True)
+                return
+            what = (f"the triple {triples[0]}" if len(triples) == 1
+                    else f"a batch of {len(triples)} triples")
+            raise StoreError(
+                f"the engine at {public_url(self.update_url)} refused {what}: {error}"
+            ) from None
 
     def _drop_graph(self, graph):
         self.update(f"DROP SILENT GRAPH <{graph}>")

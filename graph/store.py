@@ -94,6 +94,13 @@ class Payload:
 
 
 _DTD_ENTITY = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.IGNORECASE)
+#: What may stand before the root element of an XML document: the XML declaration and
+#: processing instructions, comments, white space (and a byte-order mark).
+_XML_PROLOG_ITEM = re.compile(
+    rb"\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*>", re.DOTALL | re.IGNORECASE
+)
+#: How much of an input :func:`check_rdf_input` is given (callers read this many bytes).
+HEAD_BYTES = 65536
 
 
 def check_rdf_input(head: bytes, fmt: RdfFormatInfo, where: str) -> None:
@@ -101,14 +108,29 @@ def check_rdf_input(head: bytes, fmt: RdfFormatInfo, where: str) -> None:
 
     Oxigraph expands internal XML entities: a few hundred bytes of nested entities become
     gigabytes (the "billion laughs").  RDF/XML never needs a DTD, so any entity declaration
-    is refused before parsing.
+    is refused before parsing.  ``head`` is the first :data:`HEAD_BYTES` of the input: a
+    document whose prolog (what comes before the root element, where a DTD would be) does
+    not end within them is refused too, so padding cannot push a DTD out of sight.
     """
-    if fmt.name == "rdfxml" and _DTD_ENTITY.search(head):
+    if fmt.name != "rdfxml":
+        return
+    found = _DTD_ENTITY.search(head)
+    if found:
         raise InputError(
             "RDF/XML with a DTD or entity declarations is not accepted "
             "(entities can expand without bound); remove the <!DOCTYPE ...> block",
             file=where,
-            line=head[: _DTD_ENTITY.search(head).start()].count(b"\n") + 1,
+            line=head[: found.start()].count(b"\n") + 1,
+        )
+    position = 0
+    while item := _XML_PROLOG_ITEM.match(head, position):
+        position = item.end()
+    root_seen = position < len(head) and not head.startswith((b"<!", b"<?"), position)
+    if not root_seen and len(head) >= HEAD_BYTES:
+        raise InputError(
+            f"the RDF/XML prolog (comments and declarations before the root element) is "
+            f"longer than {HEAD_BYTES // 1024} KiB; shorten it",
+            file=where, line=head.count(b"\n") + 1,
         )
 
 
@@ -317,11 +339,15 @@ class Store(ABC):
         """
         if self.read_only:
             return []
-        live = {s.graph for s in self.sources()}
-        pending = self._pending_graphs()
+        # The graphs first, the registry after, in one query: a graph that exists already
+        # got its "being loaded" mark before its first triple, and the registry update that
+        # makes it live removes the mark at the same time, so one read of the registry sees
+        # it as live or as pending (two reads could see neither, and drop a loaded source).
+        names = self.graph_names()
+        live, pending = self._registry_state()
         cutoff = datetime.now(UTC) - PENDING_TIMEOUT
         stale = [
-            g for g in self.graph_names()
+            g for g in names
             if g.startswith(GRAPH) and g != REGISTRY_GRAPH and g not in live
             and (self.exclusive or g not in pending or pending[g] < cutoff)
         ]
@@ -332,20 +358,27 @@ class Store(ABC):
                 self.update(_pending_update(graph, None))
         return stale
 
-    def _pending_graphs(self) -> dict[str, datetime]:
-        """Graphs marked as being loaded → when the mark was made."""
+    def _registry_state(self) -> tuple[set[str], dict[str, datetime]]:
+        """In one read of the registry: the live source graphs, and the graphs marked as
+        being loaded → when the mark was made."""
         result = self.query(
             f"""SELECT ?g ?since WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{
-                  ?g a <{CKG}PendingGraph> ; <{DCT}created> ?since }} }}""",
+                  {{ ?g a <{CKG}SourceGraph> }}
+                  UNION {{ ?g a <{CKG}PendingGraph> ; <{DCT}created> ?since }} }} }}""",
             default_graphs=[REGISTRY_GRAPH], named_graphs=[REGISTRY_GRAPH],
         )
-        out = {}
+        live: set[str] = set()
+        pending: dict[str, datetime] = {}
         for row in result.to_python():
+            if "since" not in row:
+                live.add(row["g"])
+                continue
             try:
-                out[row["g"]] = datetime.fromisoformat(row["since"].replace("Z", "+00:00"))
+                since = datetime.fromisoformat(row["since"].replace("Z", "+00:00"))
             except ValueError:
-                out[row["g"]] = datetime.min.replace(tzinfo=UTC)
-        return out
+                since = datetime.min.replace(tzinfo=UTC)
+            pending[row["g"]] = since
+        return live, pending
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -497,7 +530,7 @@ class OxigraphStore(Store):
                 self._ox.extend(quads)
         else:
             fmt = payload.format or rdf_format("turtle")
-            head = payload.data[:65536] if payload.data is not None else _head(payload.path)
+            head = payload.data[:HEAD_BYTES] if payload.data is not None else _head(payload.path)
             check_rdf_input(head, fmt, payload.where)
             source = {"input": payload.data} if payload.data is not None else {
                 "path": str(payload.path)
@@ -540,7 +573,7 @@ def _head(path: Path | None) -> bytes:
     if path is None:
         return b""
     with open(path, "rb") as handle:
-        return handle.read(65536)
+        return handle.read(HEAD_BYTES)
 
 
 def _graph_term(name: str):
