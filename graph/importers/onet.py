@@ -94,6 +94,10 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 ONET_SITE = "https://www.onetcenter.org/database.html"
 ONLINE_SUMMARY = "https://www.onetonline.org/link/summary/"
 
+#: O*NET technology names that name one of the seed's tools differently: linked as if they
+#: were the seed's label (names that match as they are need no entry).
+SEED_ALIASES = {"Oracle Java": "Java", "Structured query language SQL": "SQL"}
+
 SOC_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 COMMODITY_CODE = re.compile(r"^\d{8}$")
 ELEMENT_ID = re.compile(r"^\d+(\.[A-Za-z0-9]+)+$")
@@ -338,7 +342,7 @@ def build_onet(data: OnetData, seed) -> tuple[Builder, dict[str, int]]:
     slugs = unique_slugs(sorted(per_name))
     tool_of: dict[str, str] = {}
     for name in sorted(per_name):
-        seed_tool = seed.match(CKG + "Tool", name)
+        seed_tool = seed.match(CKG + "Tool", SEED_ALIASES.get(name, name))
         iri = seed_tool or technology_iri(slugs[name])
         tool_of[name] = iri
         listed = per_name[name]
@@ -349,6 +353,8 @@ def build_onet(data: OnetData, seed) -> tuple[Builder, dict[str, int]]:
             b.add(iri, DCT + "source", DATASET)
         else:
             counts["linked_tools"] += 1
+            if name in SEED_ALIASES:  # O*NET's name, searchable on the seed's tool
+                b.text(iri, SKOS + "altLabel", name)
         for commodity in sorted(listed):
             b.add(iri, CKG + "listedUnder", commodity_iri(commodity))
         b.boolean(iri, CKG + "hotTechnology", hot[name])
