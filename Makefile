@@ -40,6 +40,7 @@ test: setup chromium lint
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
 
 clean:
