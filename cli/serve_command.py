@@ -1,7 +1,14 @@
-"""``careerkg serve``: the web app under gunicorn (a production WSGI server)."""
+"""``careerkg serve``: the web app under gunicorn (a production WSGI server).
+
+Logs are JSON lines on standard error (:mod:`careerkg.server.logs`).  SIGTERM (or Ctrl-C)
+stops it gracefully: it stops accepting connections, lets requests in flight finish for up
+to ``--grace`` seconds, then closes the store (query processes stopped, an on-disk store
+flushed and unlocked, its snapshots removed).
+"""
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -33,14 +40,20 @@ def _worker_exit(_server, worker) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "extensions") and "careerkg" in app.extensions:
         app.extensions["careerkg"].close()
+        worker.log.info("careerkg stopped: store closed")
+
+
+#: Longest request line (method, path and query string) gunicorn accepts; longer → 414.
+MAX_REQUEST_LINE = 8190
 
 
 def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
-                     access_log: bool) -> dict:
+                     grace: float | None = None) -> dict:
     """The gunicorn settings of ``careerkg serve``.
 
     One worker process with ``threads`` threads (gthread): queries already run in their own
-    processes, and one app process keeps one pool of them.
+    processes, and one app process keeps one pool of them (and one set of rate-limit
+    counters).  gunicorn's own access log is off: the app writes a JSON line per request.
 
     Parameters
     ----------
@@ -50,25 +63,30 @@ def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
         Requests handled at once.
     timeout
         The query time limit; gunicorn's own worker timeout is set well above it.
-    access_log
-        Log every request to standard error.
+    grace
+        Seconds requests in flight may take to finish after SIGTERM (default: the query
+        time limit plus 5 s, so a running query can end).
 
     Returns
     -------
     dict
         Settings for :class:`gunicorn.config.Config`.
     """
+    from careerkg.server.logs import gunicorn_log_config
+
     return {
         "bind": [_bind(host, port)],
         "workers": 1,
         "worker_class": "gthread",
         "threads": threads,
         "timeout": max(30, int(timeout * 3)),
-        "graceful_timeout": 10,
+        "graceful_timeout": math.ceil(grace if grace is not None else timeout + 5),
         "keepalive": 5,
-        "accesslog": "-" if access_log else None,
+        "limit_request_line": MAX_REQUEST_LINE,
+        "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
+        "logconfig_dict": gunicorn_log_config(),
         "proc_name": "careerkg",
         # No control socket: it is one fixed path per user, shared by every server.
         "control_socket_disable": True,
@@ -98,7 +116,9 @@ def _application(app_config: dict, options: dict):
         def load(self):
             from careerkg.graph.sandbox import lock_down
             from careerkg.server import create_app
+            from careerkg.server.logs import configure_logging
 
+            configure_logging()
             lock_down(_remote_hosts(app_config.get("CAREERKG_STORE"),
                                     app_config.get("CAREERKG_UPDATE_ENDPOINT")))
             try:
@@ -121,23 +141,44 @@ def _application(app_config: dict, options: dict):
     "its own source (repeatable).",
 )
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds a query may run before it is stopped.")
+              envvar="CAREERKG_QUERY_TIMEOUT",
+              help="Seconds a query may run before it is stopped (CAREERKG_QUERY_TIMEOUT).")
 @click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Most queries running at once (each in its own process).")
+              envvar="CAREERKG_MAX_WORKERS",
+              help="Most queries running at once, each in its own process "
+              "(CAREERKG_MAX_WORKERS).")
 @click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
-              help="Most rows a query answer carries (a capped answer says so).")
-@click.option("--access-log", is_flag=True, help="Log every request to standard error.")
+              envvar="CAREERKG_MAX_ROWS",
+              help="Most rows a query answer carries; a capped answer says so "
+              "(CAREERKG_MAX_ROWS).")
+@click.option("--access-log/--no-access-log", default=None,
+              help="Log a JSON line per request to standard error (default: on; "
+              "CAREERKG_ACCESS_LOG).")
+@click.option("--rate-limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Requests one client may make per minute (default 120; 0: no limit; "
+              "CAREERKG_RATE_LIMIT with CAREERKG_RATE_PERIOD).")
+@click.option("--trusted-proxies", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Reverse proxies in front whose X-Forwarded-For is believed (default 0; "
+              "CAREERKG_TRUSTED_PROXIES).")
+@click.option("--grace", type=click.FloatRange(min=0), default=None, metavar="S",
+              help="Seconds requests in flight may take to finish after SIGTERM "
+              "(default: --timeout + 5).")
 @store_options
 @reports_errors
-def serve(host, port, data_files, timeout, workers, max_rows, access_log, store,
-          update_endpoint):
+def serve(host, port, data_files, timeout, workers, max_rows, access_log, rate_limit,
+          trusted_proxies, grace, store, update_endpoint):
     """Serve the SPARQL endpoint, the query editor and the graph's pages over HTTP.
+
+    Every setting of docs/server.md can also be given as CAREERKG_<SETTING> in the
+    environment; the admin API (/admin/...) is on only when CAREERKG_ADMIN_TOKEN or
+    CAREERKG_ADMIN_TOKEN_FILE gives its token.
 
     \b
     Examples:
       careerkg serve
       careerkg serve --port 9000 --data my-roles.ttl
       careerkg serve --store ./kg.store --host 0.0.0.0
+      CAREERKG_ADMIN_TOKEN_FILE=/etc/careerkg/token careerkg serve --trusted-proxies 1
     """
     for path in data_files:
         rdf_format_for_path(str(path))  # an unknown extension is reported before starting
@@ -150,8 +191,13 @@ def serve(host, port, data_files, timeout, workers, max_rows, access_log, store,
         "MAX_WORKERS": workers,
         "MIN_WORKERS": min(2, workers),
     }
+    optional = {"ACCESS_LOG": access_log, "RATE_LIMIT": rate_limit,
+                "TRUSTED_PROXIES": trusted_proxies}
+    app_config.update({k: v for k, v in optional.items() if v is not None})
+    if rate_limit is not None:
+        app_config["RATE_PERIOD"] = 60.0
     options = gunicorn_options(host, port, threads=max(8, workers * 2), timeout=timeout,
-                               access_log=access_log)
+                               grace=grace)
     _application(app_config, options).run()
 
 

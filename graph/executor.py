@@ -247,8 +247,13 @@ class IsolatedStore(Store):
                 ensure_builtin_sources(self._writer)
             for path in self.config.data_files:
                 load_data_file(self._writer, path)
-            parent = Path(spec).expanduser().resolve().parent
-            self._snapshots = Path(tempfile.mkdtemp(prefix=".careerkg-snapshots-", dir=parent))
+            location = Path(spec).expanduser().resolve()
+            prefix = f".careerkg-snapshots-{location.name}-"
+            # This process holds the store's lock, so snapshot folders of this store that
+            # exist now were left by a process that died without closing it.
+            for stale in location.parent.glob(prefix + "*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            self._snapshots = Path(tempfile.mkdtemp(prefix=prefix, dir=location.parent))
             self._snapshot = self._new_snapshot()
         self._start_zygote()
         with self._lock:
@@ -293,6 +298,25 @@ class IsolatedStore(Store):
         _msg, fds, _flags, _addr = socket.recv_fds(self._fd_channel, 16, 1)
         return _Worker(pid, Connection(fds[0]), self._generation)
 
+    def pool_state(self) -> dict:
+        """The worker pool at this moment (for health checks and monitoring).
+
+        Returns
+        -------
+        dict
+            ``idle`` and ``busy`` workers, ``min_workers`` / ``max_workers``, whether the
+            zygote is alive and whether workers are cut off from the network.
+        """
+        with self._lock:
+            return {
+                "idle": len(self._idle),
+                "busy": self._busy,
+                "min_workers": self.config.min_workers,
+                "max_workers": self.config.max_workers,
+                "zygote_alive": not self._closed and self._zygote.poll() is None,
+                "network_isolated": self.network_isolated,
+            }
+
     def worker_pids(self) -> list[int]:
         """Process ids of the idle workers and the zygote (for tests and monitoring)."""
         with self._lock:
@@ -329,6 +353,9 @@ class IsolatedStore(Store):
                 self._idle.append(worker)
             else:
                 worker.kill()
+            if self._busy == 0:  # the load is over: back to the minimum, oldest first
+                while len(self._idle) > self.config.min_workers:
+                    self._idle.pop(0).kill()
             while len(self._idle) < self.config.min_workers and not self._closed:
                 try:
                     self._idle.append(self._spawn_locked())

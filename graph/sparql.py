@@ -53,6 +53,8 @@ class QueryInfo:
     form: str | None
     uses_service: bool
     has_dataset_clause: bool
+    #: Whether an update uses ``LOAD`` (which fetches a document).
+    uses_load: bool = False
 
     @property
     def is_update(self) -> bool:
@@ -84,6 +86,22 @@ class QuerySyntaxError(ValueError):
         return {"message": self.message, "line": self.line, "column": self.column}
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape_codepoints(text: str) -> str:
+    """Apply SPARQL's ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes, which some engines (Jena)
+    process before parsing anywhere in a query: a keyword written with them must count."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def char(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _CODEPOINT_ESCAPE.sub(char, text)
+
+
 def _words(text: str):
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "word":
@@ -95,6 +113,10 @@ def _words(text: str):
 def analyse(text: str) -> QueryInfo:
     """Classify a SPARQL query or update without executing it.
 
+    A text with ``\\u`` escapes is read both as written (Oxigraph applies them only in
+    strings) and with them applied first (as Jena does): an update, ``SERVICE`` or ``LOAD``
+    seen either way counts.
+
     >>> analyse("PREFIX s: <http://x/service#> SELECT * { ?s s:SERVICE ?o }").uses_service
     False
     >>> analyse("SELECT * { SERVICE <http://127.0.0.1/> { ?s ?p ?o } }").uses_service
@@ -103,12 +125,34 @@ def analyse(text: str) -> QueryInfo:
     'UPDATE'
     >>> analyse("SELECT * FROM <urn:g> { ?s ?p ?o }").has_dataset_clause
     True
+    >>> analyse("SELECT * { SERVI\\\\u0043E <http://127.0.0.1/> { ?s ?p ?o } }").uses_service
+    True
+    >>> analyse("LOAD <http://127.0.0.1/x.ttl>").uses_load
+    True
     """
+    info = _scan(text)
+    unescaped = _unescape_codepoints(text)
+    if unescaped == text:
+        return info
+    other = _scan(unescaped)
+    forms = (info.form, other.form)
+    return QueryInfo(
+        form="UPDATE" if "UPDATE" in forms else info.form or other.form,
+        uses_service=info.uses_service or other.uses_service,
+        has_dataset_clause=info.has_dataset_clause or other.has_dataset_clause,
+        uses_load=info.uses_load or other.uses_load,
+    )
+
+
+def _scan(text: str) -> QueryInfo:
     form = None
     uses_service = False
+    uses_load = False
     dataset = False
     depth = 0
     for word in _words(text):
+        if word == "LOAD":
+            uses_load = True
         if word == "{":
             depth += 1
         elif word == "}":
@@ -121,7 +165,8 @@ def analyse(text: str) -> QueryInfo:
             uses_service = True
         elif word == "FROM" and depth == 0 and form in _QUERY_FORMS:
             dataset = True
-    return QueryInfo(form=form, uses_service=uses_service, has_dataset_clause=dataset)
+    return QueryInfo(form=form, uses_service=uses_service, has_dataset_clause=dataset,
+                     uses_load=uses_load)
 
 
 _POSITION = re.compile(r"(?:error at|between line) (\d+):(\d+)|line (\d+) column (\d+)")

@@ -52,6 +52,8 @@ __all__ = [
     "store_spec",
     "check_rdf_input",
     "file_digest",
+    "DEFAULT_GRAPH_NAMES",
+    "HEAD_BYTES",
 ]
 
 DCT = "http://purl.org/dc/terms/"
@@ -558,6 +560,15 @@ class OxigraphStore(Store):
         if self._ox.contains_named_graph(node):
             self._ox.remove_graph(node)
 
+    def recover(self) -> list[str]:
+        """As :meth:`Store.recover`; on disk, also delete the files of a bulk load that a
+        crash interrupted (Oxigraph writes ``bulk-*.sst`` in the store's folder, then moves
+        them in; this process holds the store's lock, so any left now are orphans)."""
+        if self.kind == "disk" and not self.read_only:
+            for leftover in Path(self.location).glob("bulk-*.sst"):
+                leftover.unlink(missing_ok=True)
+        return super().recover()
+
     def snapshot(self, directory: str) -> None:
         """A consistent, cheap (hard-linked) copy of an on-disk store, for readers."""
         self._ox.flush()
@@ -576,8 +587,12 @@ def _head(path: Path | None) -> bytes:
         return handle.read(HEAD_BYTES)
 
 
+#: Graph names that mean the default graph, not an IRI.
+DEFAULT_GRAPH_NAMES = ("", "default", "urn:x-arq:DefaultGraph")
+
+
 def _graph_term(name: str):
-    if name in ("", "default", "urn:x-arq:DefaultGraph"):
+    if name in DEFAULT_GRAPH_NAMES:
         return ox.DefaultGraph()
     return ox.NamedNode(name)
 

@@ -12,19 +12,33 @@ import weakref
 
 import pyoxigraph as ox
 from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from careerkg.graph.namespaces import PREFIXES
 
-from . import canned, entities, export, home, overlap, query_ui, sparql_endpoint
-from .config import make_config
+from . import (
+    admin,
+    canned,
+    entities,
+    export,
+    health,
+    home,
+    limits,
+    logs,
+    overlap,
+    query_ui,
+    sparql_endpoint,
+)
+from .config import make_config, settings_from_environment
 from .errors import register_error_handlers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
 
 __all__ = ["create_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
 
-#: Every area of the site, each a blueprint in its own module.
-BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap)
+#: Every area of the site, each a blueprint in its own module (the admin API is added
+#: only when a token is configured, see :mod:`careerkg.server.admin`).
+BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap, health)
 
 #: Blueprints whose answers other sites' scripts may read (CORS).
 CORS_BLUEPRINTS = frozenset({"sparql", "export", "canned", "entities"})
@@ -36,8 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     Parameters
     ----------
     config
-        Settings (see :mod:`careerkg.server.config` for each key and its default).  Pass
-        ``STORE`` to serve a store you opened; otherwise the app opens the store named by
+        Settings (see :mod:`careerkg.server.config` for each key and its default); they
+        override those of the environment (``CAREERKG_<SETTING>``).  Pass ``STORE`` to
+        serve a store you opened; otherwise the app opens the store named by
         ``CAREERKG_STORE`` (memory, a directory or a SPARQL endpoint URL) and closes it when
         the app's :func:`close_app` is called or the process exits.
 
@@ -49,22 +64,33 @@ def create_app(config: dict | None = None) -> Flask:
     Raises
     ------
     ValueError
-        For an unknown setting.
+        For an unknown setting, a malformed one in the environment, or an unusable admin
+        token.
     careerkg.graph.errors.CareerKGError
         When the store cannot be opened or a data file cannot be loaded.
     """
     app = Flask(__name__)
-    app.config.update(make_config(config, also_known=set(app.config) | {"TESTING"}))
+    settings = {**settings_from_environment(), **(config or {})}
+    app.config.update(make_config(settings, also_known=set(app.config) | {"TESTING"}))
     app.json.sort_keys = False
+    proxies = int(app.config["TRUSTED_PROXIES"] or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_prefix=proxies)
+    # Order matters: the request id first, the access log line last (after_request
+    # functions run in reverse order of registration).
+    logs.init_app(app)
+    app.after_request(_finish_response)
+    limits.init_app(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+    admin.init_app(app)  # before the store opens: a bad token setting fails fast
+    register_error_handlers(app)
+
     app_state = AppState(app.config)
     app.extensions["careerkg"] = app_state
     if app_state.owns_store:
         atexit.register(_close_state, weakref.ref(app_state))
-
-    for module in BLUEPRINTS:
-        app.register_blueprint(module.bp)
-    register_error_handlers(app)
-    app.after_request(_finish_response)
     app.jinja_env.globals.update(
         local_url=local_url,
         external_href=external_href,
@@ -102,6 +128,7 @@ def _finish_response(response):
         response.headers["Access-Control-Expose-Headers"] = "X-Careerkg-Truncated"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for old browsers
     policy = config.get("CONTENT_SECURITY_POLICY")
     if policy:
         response.headers.setdefault("Content-Security-Policy", policy)

@@ -67,12 +67,16 @@ class ServiceRefused(ForbiddenQuery):
 
 _TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    411: "Length required",
     413: "Request too large",
+    414: "URI too long",
     415: "Unsupported media type",
+    429: "Too many requests",
     500: "Internal error",
     503: "Service unavailable",
 }
@@ -88,6 +92,8 @@ def _error_format() -> str:
     forced = g.get("error_format")
     if forced:
         return forced
+    if request.blueprint == "admin":  # also for errors raised before its own checks ran
+        return "json"
     default = "text" if request.blueprint == "sparql" else "html"
     chosen = negotiate(request.headers.get("Accept"), _ERROR_OFFERS, default)
     if request.blueprint == "sparql" and chosen == "html":
@@ -173,7 +179,11 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         headers = {k: v for k, v in error.get_headers() if k.lower() not in
                    ("content-type", "content-length")}
-        return problem_response(error.code or 500, error.description or str(error),
-                                headers=headers)
+        message = error.description or str(error)
+        if error.code == 413:
+            limit = request.max_content_length
+            message = ("the request body is larger than this server accepts here"
+                       + (f" ({limit:,} bytes)" if limit else ""))
+        return problem_response(error.code or 500, message, headers=headers)
 
     app.register_error_handler(HTTPException, http_error)

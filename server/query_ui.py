@@ -3,7 +3,8 @@
 With JavaScript on, YASGUI (served from ``static/vendor/``) sends queries to ``/sparql``; the
 query is kept in the page's URL (``/query?query=...``) so it can be shared.  With JavaScript
 off, the plain form on the same page submits ``/query?query=...&run=1`` and the server runs
-the query and renders the answer as an HTML table.
+the query and renders the answer as an HTML table.  With ``run=1`` the page also carries
+that answer (SPARQL JSON or Turtle) for YASGUI to show, so the query runs once either way.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from careerkg.graph.errors import QueryTimeout, StoreError
+from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.library import load_library
 from careerkg.graph.namespaces import BASE, CKG, ID, PREFIXES
 from careerkg.graph.sparql import QuerySyntaxError
 
-from .errors import ServiceRefused, UpdateRefused
+from .errors import HttpProblem, ServiceRefused, UpdateRefused
 from .querying import prepare, run_query
 from .state import state
 
@@ -53,6 +55,8 @@ def query_page():
             error, status = {"message": str(exc)}, 403
         except ServiceRefused as exc:
             error, status = {"message": str(exc)}, 400
+        except HttpProblem as exc:
+            error, status = {"message": exc.message}, exc.status
         except (QueryTimeout, StoreError) as exc:
             error, status = {"message": str(exc)}, 503
     library = [
@@ -65,6 +69,7 @@ def query_page():
         "page": url_for("query_ui.query_page"),
         "query": text or initial_query(),
         "fromUrl": bool(text),
+        "answer": _answer_for_editor(result, error, status),
         "prefixes": PREFIXES,
         "library": library,
         "links": {
@@ -84,3 +89,18 @@ def query_page():
         download={fmt: url_for("sparql.endpoint", query=text, format=fmt)
                   for fmt in ("csv", "json")} if text else None,
     ), status
+
+
+def _answer_for_editor(result, error: dict | None, status: int) -> dict | None:
+    """The answer the server already computed, in the form YASGUI's results view takes
+    (so that the page does not run the query a second time), or None."""
+    if result is not None:
+        if result.kind == "graph":
+            fmt, media = "turtle", RDF_FORMATS["turtle"].media_type
+        else:
+            fmt, media = "json", RESULTS_FORMATS["json"].media_type
+        return {"status": 200, "contentType": media,
+                "data": result.serialize(fmt).decode("utf-8")}
+    if error is not None:
+        return {"status": status, "error": {"status": status, "text": error["message"]}}
+    return None

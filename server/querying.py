@@ -2,22 +2,27 @@
 
 The SPARQL endpoint, the query page's plain form and the canned-query pages all come through
 here, so the rules are the same everywhere: updates are refused (403), ``SERVICE`` is
-refused (400, it would make this server send requests), the project's prefixes may be used
-without declaring them, relative IRIs resolve against the endpoint's address, every query
-has the app's time limit and row cap, and a syntax error points at the line and column of
-the text the visitor wrote.
+refused (400, it would make this server send requests), a query longer than
+``MAX_QUERY_LENGTH`` is refused (400), the project's prefixes may be used without declaring
+them, relative IRIs resolve against the endpoint's address, every query has the app's time
+limit and row cap, a syntax error points at the line and column of the text the visitor
+wrote, and every query gets a line in the query log (:func:`~careerkg.server.logs.log_query`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 
+from careerkg.graph.errors import QueryTimeout
 from careerkg.graph.results import QueryResult, ResultInfo
 from careerkg.graph.sparql import QueryInfo, QuerySyntaxError, analyse, with_default_prefixes
 
-from .errors import ServiceRefused, UpdateRefused
+from .errors import HttpProblem, ServiceRefused, UpdateRefused
+from .logs import log_query
 from .state import state
 
 __all__ = ["Prepared", "prepare", "run_query", "run_query_serialized"]
@@ -32,6 +37,8 @@ class Prepared:
     info: QueryInfo
     #: Lines added in front of the visitor's text.
     line_offset: int
+    #: The visitor's text as sent (for the query log).
+    original: str = ""
 
 
 def prepare(text: str) -> Prepared:
@@ -39,6 +46,8 @@ def prepare(text: str) -> Prepared:
 
     Raises
     ------
+    HttpProblem
+        400 for a query longer than ``MAX_QUERY_LENGTH`` characters.
     UpdateRefused
         For a SPARQL update (the public endpoint is read-only).
     ServiceRefused
@@ -48,13 +57,21 @@ def prepare(text: str) -> Prepared:
     """
     if not text or not text.strip():
         raise QuerySyntaxError("the query is empty", 1, 1)
+    longest = current_app.config.get("MAX_QUERY_LENGTH")
+    if longest and len(text) > longest:
+        log_query(text, None, "refused")
+        raise HttpProblem(400, f"the query is {len(text):,} characters long; this endpoint "
+                               f"accepts at most {longest:,}",
+                          detail={"length": len(text), "limit": longest})
     info = analyse(text)
     if info.is_update:
+        log_query(text, info.form, "refused")
         raise UpdateRefused(
             "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) "
             "are not accepted here"
         )
     if info.uses_service:
+        log_query(text, info.form, "refused")
         raise ServiceRefused(
             "SERVICE is not allowed: this endpoint does not query other endpoints on your "
             "behalf; query them directly"
@@ -64,7 +81,27 @@ def prepare(text: str) -> Prepared:
     with_prefixes = with_default_prefixes(text)
     base = f"BASE <{url_for('sparql.endpoint', _external=True)}>"
     full = f"{base} {with_prefixes}" if with_prefixes != text else f"{base}\n{text}"
-    return Prepared(full, info, 1)
+    return Prepared(full, info, 1, text)
+
+
+@contextlib.contextmanager
+def _logged(prepared: Prepared):
+    """Log the outcome of running ``prepared``; the body sets ``entry["rows"]`` etc."""
+    entry: dict = {}
+    started = time.perf_counter()
+    outcome = "error"
+    try:
+        yield entry
+        outcome = "ok"
+    except QuerySyntaxError:
+        outcome = "syntax"
+        raise
+    except QueryTimeout:
+        outcome = "timeout"
+        raise
+    finally:
+        log_query(prepared.original, prepared.info.form, outcome,
+                  duration=time.perf_counter() - started, **entry)
 
 
 def _shift(error: QuerySyntaxError, prepared: Prepared) -> QuerySyntaxError:
@@ -100,13 +137,17 @@ def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
     """
     app_state = state()
     cap = app_state.max_rows if limit is None else min(limit, app_state.max_rows)
-    try:
-        return app_state.store.query(
-            prepared.text, limit=cap, timeout=app_state.timeout,
-            **_dataset(default_graphs, named_graphs),
-        )
-    except QuerySyntaxError as error:
-        raise _shift(error, prepared) from None
+    with _logged(prepared) as entry:
+        try:
+            result = app_state.store.query(
+                prepared.text, limit=cap, timeout=app_state.timeout,
+                **_dataset(default_graphs, named_graphs),
+            )
+        except QuerySyntaxError as error:
+            raise _shift(error, prepared) from None
+        info = result.info()
+        entry.update(rows=info.rows, truncated=info.truncated)
+    return result
 
 
 def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
@@ -119,11 +160,13 @@ def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
         The serialized answer and whether it was cut at the row cap.
     """
     app_state = state()
-    try:
-        body, meta = app_state.store.query_serialized(
-            prepared.text, fmt, limit=app_state.max_rows, timeout=app_state.timeout,
-            **_dataset(default_graphs, named_graphs),
-        )
-    except QuerySyntaxError as error:
-        raise _shift(error, prepared) from None
+    with _logged(prepared) as entry:
+        try:
+            body, meta = app_state.store.query_serialized(
+                prepared.text, fmt, limit=app_state.max_rows, timeout=app_state.timeout,
+                **_dataset(default_graphs, named_graphs),
+            )
+        except QuerySyntaxError as error:
+            raise _shift(error, prepared) from None
+        entry.update(rows=meta.rows, truncated=meta.truncated)
     return body, meta

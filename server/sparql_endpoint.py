@@ -4,13 +4,15 @@ Queries come by GET (``?query=``), POST ``application/x-www-form-urlencoded`` or
 ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` give the dataset
 (FROM / FROM NAMED name graphs in the store; nothing is ever fetched).  The answer's format
 is chosen by the ``format`` parameter, else by ``Accept``; the bytes are produced by the
-query worker.  A GET with no query returns the service description.
+query worker.  A GET with no query returns the service description.  A GET with a query
+from a browser (``Accept`` prefers HTML, no ``format``: someone followed a link) is sent
+with 303 to the query page, which shows the answer as a table.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
 from careerkg.graph.formats import (
     RDF_FORMATS,
@@ -19,6 +21,7 @@ from careerkg.graph.formats import (
     rdf_format,
     results_format,
 )
+from careerkg.graph.store import DEFAULT_GRAPH_NAMES
 
 from .errors import HttpProblem, UpdateRefused
 from .querying import prepare, run_query_serialized
@@ -36,6 +39,8 @@ UPDATE_BODY = "application/sparql-update"
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 RESULT_OFFERS = {name: info.media_types for name, info in RESULTS_FORMATS.items()}
 GRAPH_OFFERS = {name: RDF_FORMATS[name].media_types for name in GRAPH_FORMATS}
+#: What a browser asks for, beside the result formats (for sending people to /query).
+HTML_OFFER = {"html": ("text/html", "application/xhtml+xml")}
 
 #: Names of RDF formats that clients send in ``format`` beyond those of graph/formats.py
 #: (SPARQLWrapper sends ``rdf+xml`` and ``n3``; Turtle is valid N3).
@@ -70,6 +75,10 @@ def endpoint():
     text, default_graphs, named_graphs = _read_request()
     if text is None:
         return service_description()
+    if request.method == "GET" and _wants_a_page():
+        response = redirect(url_for("query_ui.query_page", query=text, run=1), code=303)
+        response.vary.add("Accept")
+        return response
     prepared = prepare(text)
     graph = prepared.info.returns_graph
     fmt = choose_format(graph=graph)
@@ -85,14 +94,45 @@ def endpoint():
     return response
 
 
+def _wants_a_page() -> bool:
+    """Whether the request comes from a person's browser: HTML preferred, no ``format``."""
+    if request.args.get("format"):
+        return False
+    offers = {**RESULT_OFFERS, **HTML_OFFER}
+    return negotiate(request.headers.get("Accept"), offers, "json") == "html"
+
+
 def _one(values: list[str], name: str) -> str | None:
     if len(values) > 1:
         raise HttpProblem(400, f"give one {name} per request, not {len(values)}")
     return values[0] if values else None
 
 
+def _graph_names(values: list[str], parameter: str) -> list[str]:
+    """The protocol dataset's graph names, each checked to be an IRI (400 if not); the
+    default graph may be named only in ``default-graph-uri``."""
+    for value in values:
+        if value in DEFAULT_GRAPH_NAMES:
+            if parameter == "default-graph-uri":
+                continue
+            raise HttpProblem(400, f"{parameter}={value!r} names the default graph, which is "
+                                   "not a named graph")
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            raise HttpProblem(400, f"{parameter}={value!r} is not a valid IRI: {error}") \
+                from None
+    return values
+
+
 def _read_request() -> tuple[str | None, list[str], list[str]]:
     """The query text (None when there is none) and the protocol dataset of a request."""
+    text, default_graphs, named_graphs = _read_query_and_dataset()
+    return (text, _graph_names(default_graphs, "default-graph-uri"),
+            _graph_names(named_graphs, "named-graph-uri"))
+
+
+def _read_query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     args = request.args
     default_graphs = args.getlist("default-graph-uri")
     named_graphs = args.getlist("named-graph-uri")

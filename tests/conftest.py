@@ -31,6 +31,12 @@ ONET_DIR = SHARED / "data" / "onet"
 W3C_DIR = SHARED / "w3c"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+#: The per-client rate limit (120 requests a minute by default) is off for tests that are not
+#: about it: a test module's shared app or live server makes more requests than that.  Tests of
+#: the limits set RATE_LIMIT themselves (a setting given to create_app or `careerkg serve`
+#: wins over the environment).
+os.environ.setdefault("CAREERKG_RATE_LIMIT", "0")
+
 STORE_KINDS = ["memory", "disk"]
 if os.environ.get("CAREERKG_TEST_REMOTE") != "0":
     STORE_KINDS.append("remote")

@@ -3,7 +3,9 @@
  * - the query lives in the page URL (/query?query=...), so the address bar can be shared;
  * - the canned-query library loads a query into the editor and runs it;
  * - IRIs in results link to this server's pages (/resource?iri=..., which forwards careerkg
- *   IRIs to /id/... and /ontology), never to the outside;
+ *   IRIs to /id/... and /ontology), never to the outside; no other link in the results may
+ *   run script (javascript:, data:, vbscript: hrefs are removed);
+ * - a page opened with run=1 already carries the server's answer: it is shown, not re-run;
  * - LOV class/property completion (an outside service) is off; nothing is stored locally.
  * Without JavaScript (or without the YASGUI files) the plain form of the page is used instead.
  */
@@ -118,21 +120,25 @@
     }, 400);
   });
 
-  // Links in results go to this server's pages.
+  // Links in results go to this server's pages; nothing in the results may run script.
+  var SCHEME = /^\s*([a-z][a-z0-9+.-]*):/i;
+  var SCRIPTING = /^(javascript|data|vbscript)$/i;
   function rewriteLinks(root) {
-    var anchors = root.querySelectorAll ? root.querySelectorAll(".yasr a.iri, .yasr a[href^='http']") : [];
+    var anchors = root.querySelectorAll ? root.querySelectorAll(".yasr a[href]") : [];
     Array.prototype.forEach.call(anchors, function (a) {
-      if (a.dataset.iri) {
+      if (a.dataset.iri || a.closest(".yasr_header")) {
         return;
       }
-      var iri = a.getAttribute("href");
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(iri || "") || a.closest(".yasr_header")) {
-        return;
+      var href = a.getAttribute("href") || "";
+      var scheme = SCHEME.exec(href);
+      if (a.classList.contains("iri") && scheme) {
+        a.dataset.iri = href;
+        a.title = href;
+        a.href = localUrl(href);
+        a.removeAttribute("target");
+      } else if (scheme && SCRIPTING.test(scheme[1])) {
+        a.removeAttribute("href");
       }
-      a.dataset.iri = iri;
-      a.title = iri;
-      a.href = localUrl(iri);
-      a.removeAttribute("target");
     });
   }
   new MutationObserver(function (mutations) {
@@ -167,7 +173,16 @@
   });
 
   if (settings.fromUrl) {
-    currentTab().setQuery(settings.query);
-    currentTab().query().catch(function () {});
+    var tab = currentTab();
+    tab.setQuery(settings.query);
+    if (settings.answer) {
+      // The server ran it already (run=1): show that answer rather than ask again.
+      tab.getYasr().setResponse(settings.answer);
+      if (!settings.answer.error) {
+        showDownloads(tab);
+      }
+    } else {
+      tab.query().catch(function () {});
+    }
   }
 })();

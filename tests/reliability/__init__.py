@@ -1,0 +1,1 @@
+"""The reliability suite: fuzzing, probes, load and faults against the real server."""

@@ -1,0 +1,149 @@
+"""Load on a live ``careerkg serve``: many clients with a mixed workload for a bounded time,
+runaway queries from other clients mixed in, and one client flooding past its rate.
+
+Clients are told apart by ``X-Forwarded-For`` (the server trusts one proxy), so each has its
+own rate and concurrency budget, as behind a real reverse proxy.  Expected: every light
+request answered 200 (0 errors), light latency bounded, runaways stopped with 503 at their
+deadline, the flooder held back with 429 + Retry-After (never a 5xx), and afterwards no
+process burning CPU and the query-process pool back at its minimum.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import statistics
+import threading
+import time
+from collections import Counter
+
+import requests
+from conftest import LiveServer
+
+from .conftest import busy_processes, tree
+
+#: Seconds of load (CAREERKG_LOAD_SECONDS to change it).
+DURATION = float(os.environ.get("CAREERKG_LOAD_SECONDS", "15"))
+LIGHT_CLIENTS = 14
+RUNAWAY_CLIENTS = 2
+TIMEOUT = 2.0
+#: Per client: a burst of RATE requests, refilled at RATE per second.
+RATE = 20
+#: Pause of a light client between two requests (a person clicking, a script polling).
+PAUSE = 0.15
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+LIGHT = [
+    ("GET", "/sparql", {"query": "ASK { ?r a ckg:Role }"}),
+    ("GET", "/sparql", {"query": "SELECT ?r ?l WHERE { ?r a ckg:Role ; rdfs:label ?l }"}),
+    ("POST", "/sparql", {"query": "SELECT ?t WHERE { ?r ckg:usesTool ?t } LIMIT 20"}),
+    ("GET", "/queries/shared-skills.json", {}),
+    ("GET", "/queries/tools-per-role", {}),
+    ("GET", "/id/role/data-scientist", {}),
+    ("GET", "/id/tool/python.ttl", {}),
+    ("GET", "/api/overlap", {"a": "mle", "b": "ds"}),
+    ("GET", "/api/similar", {"role": "ds", "k": "3"}),
+    ("GET", "/", {}),
+]
+
+
+def test_mixed_load_with_runaways_and_a_flooder(figures):
+    server = LiveServer("--timeout", str(TIMEOUT), "--trusted-proxies", "1",
+                        env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
+                             "CAREERKG_ACCESS_LOG": "off"})
+    try:
+        _run(server, figures)
+    finally:
+        server.close()
+
+
+def _run(server: LiveServer, figures) -> None:
+    stop = time.monotonic() + DURATION
+    lock = threading.Lock()
+    light_latency: list[float] = []
+    unexpected: list[str] = []
+    statuses: Counter = Counter()
+    runaway_times: list[float] = []
+
+    def record(kind: str, status: int, detail: str = "") -> None:
+        with lock:
+            statuses[f"{kind} {status}"] += 1
+            if detail:
+                unexpected.append(detail)
+
+    def light(index: int) -> None:
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = f"10.0.1.{index}"
+        for method, path, params in itertools.cycle(LIGHT[index % len(LIGHT):] + LIGHT):
+            if time.monotonic() > stop:
+                return
+            started = time.monotonic()
+            if method == "GET":
+                answer = session.get(server.url + path, params=params, timeout=30)
+            else:
+                answer = session.post(server.url + path, data=params, timeout=30)
+            elapsed = time.monotonic() - started
+            with lock:
+                light_latency.append(elapsed)
+            record("light", answer.status_code, "" if answer.status_code == 200 else
+                   f"{method} {path} -> {answer.status_code}: {answer.text[:200]}")
+            time.sleep(PAUSE)
+
+    def runaway(index: int) -> None:
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = f"10.0.2.{index}"
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            answer = session.post(server.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
+            elapsed = time.monotonic() - started
+            with lock:
+                runaway_times.append(elapsed)
+            ok = answer.status_code == 503 and "time limit" in answer.text
+            record("runaway", answer.status_code, "" if ok else
+                   f"runaway -> {answer.status_code}: {answer.text[:200]}")
+
+    def flooder() -> None:
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = "10.0.3.1"
+        while time.monotonic() < stop:
+            answer = session.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+            ok = answer.status_code == 200 or (
+                answer.status_code == 429 and int(answer.headers["Retry-After"]) >= 1)
+            record("flood", answer.status_code, "" if ok else
+                   f"flood -> {answer.status_code}: {answer.text[:200]}")
+
+    threads = [threading.Thread(target=light, args=(i,)) for i in range(LIGHT_CLIENTS)]
+    threads += [threading.Thread(target=runaway, args=(i,)) for i in range(RUNAWAY_CLIENTS)]
+    threads.append(threading.Thread(target=flooder))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=DURATION + 60)
+    assert not [t for t in threads if t.is_alive()], "a client hung"
+
+    p95 = statistics.quantiles(light_latency, n=20)[-1]
+    figures.update({
+        "clients": LIGHT_CLIENTS + RUNAWAY_CLIENTS + 1,
+        "seconds": DURATION,
+        "requests": sum(statuses.values()),
+        "light requests": len(light_latency),
+        "errors": len(unexpected),
+        "light p50 ms": round(statistics.median(light_latency) * 1000, 1),
+        "light p95 ms": round(p95 * 1000, 1),
+        "runaways stopped": statuses[f"runaway {503}"],
+        "flood 429s": statuses[f"flood {429}"],
+    })
+    assert unexpected == [], unexpected[:10]
+    assert len(light_latency) > LIGHT_CLIENTS * DURATION  # more than one a second each
+    assert p95 < 2.0, p95
+    assert runaway_times and max(runaway_times) < TIMEOUT + 1.5, max(runaway_times)
+    assert statuses["flood 429"] > 0 and statuses["flood 200"] > 0
+    assert not [s for s in statuses if s.split()[1].startswith("5") and
+                not s.startswith("runaway")], statuses
+
+    # Afterwards: nothing burning CPU, the pool back at its minimum, still answering.
+    time.sleep(0.5)
+    assert busy_processes(tree(server.process.pid)) == []
+    health = requests.get(server.url + "/healthz", timeout=5).json()
+    assert health["status"] == "ok"
+    assert health["pool"]["busy"] == 0
+    assert health["pool"]["idle"] == health["pool"]["min_workers"]
