@@ -63,6 +63,9 @@ class PoolConfig:
     min_workers: int = 2
     #: Upper bound on simultaneous queries; further callers wait for a free worker.
     max_workers: int = 8
+    #: Workers beyond ``min_workers`` idle this long (seconds) are stopped: a burst of
+    #: queries keeps reusing warm workers, and the memory comes back after it.
+    idle_timeout: float = 10.0
     #: Default deadline of a read, in seconds.
     timeout: float = 10.0
     #: How long a caller waits for a free worker before giving up, in seconds.
@@ -203,12 +206,13 @@ def load_data_file(store: Store, path: str) -> None:
 
 
 class _Worker:
-    __slots__ = ("pid", "conn", "generation")
+    __slots__ = ("pid", "conn", "generation", "idle_since")
 
     def __init__(self, pid: int, conn: Connection, generation: int):
         self.pid = pid
         self.conn = conn
         self.generation = generation
+        self.idle_since = time.monotonic()
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -259,6 +263,10 @@ class IsolatedStore(Store):
         with self._lock:
             for _ in range(self.config.min_workers):
                 self._idle.append(self._spawn_locked())
+        self._stopping = threading.Event()
+        threading.Thread(
+            target=self._reap_idle_workers, name="careerkg-pool-reaper", daemon=True
+        ).start()
 
     # -- zygote ----------------------------------------------------------------------
     def _start_zygote(self) -> None:
@@ -350,12 +358,11 @@ class IsolatedStore(Store):
         with self._available:
             self._busy -= 1
             if healthy and worker.generation == self._generation and not self._closed:
-                self._idle.append(worker)
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)  # the most recently used is taken first
             else:
                 worker.kill()
-            if self._busy == 0:  # the load is over: back to the minimum, oldest first
-                while len(self._idle) > self.config.min_workers:
-                    self._idle.pop(0).kill()
+            self._trim_locked()
             while len(self._idle) < self.config.min_workers and not self._closed:
                 try:
                     self._idle.append(self._spawn_locked())
@@ -363,6 +370,22 @@ class IsolatedStore(Store):
                     log.warning("could not refill the worker pool: %s", error)
                     break
             self._available.notify()
+
+    def _trim_locked(self) -> None:
+        """Stop workers beyond the minimum that stayed idle ``idle_timeout`` seconds.
+
+        The idle list is used as a stack, so the coldest workers are at its front."""
+        cutoff = time.monotonic() - self.config.idle_timeout
+        while len(self._idle) > self.config.min_workers and self._idle[0].idle_since <= cutoff:
+            self._idle.pop(0).kill()
+
+    def _reap_idle_workers(self) -> None:
+        """A daemon thread: shrink the pool after a burst even when no query comes."""
+        interval = max(0.05, min(self.config.idle_timeout / 2, 5.0))
+        while not self._stopping.wait(interval):
+            with self._lock:
+                if not self._closed:
+                    self._trim_locked()
 
     def _read(self, op: str, *args, timeout: float | None = None, **kwargs):
         limit = self.config.timeout if timeout is None else timeout
@@ -469,6 +492,7 @@ class IsolatedStore(Store):
             if self._closed:
                 return
             self._closed = True
+            self._stopping.set()
             for worker in self._idle:
                 worker.kill()
             self._idle.clear()

@@ -20,7 +20,7 @@ from .formats import rdf_format
 from .namespaces import PREFIXES, REGISTRY_GRAPH
 from .results import collect
 from .sparql import QuerySyntaxError, analyse, syntax_error_from_engine
-from .store import Payload, Store, check_rdf_input
+from .store import HEAD_BYTES, Payload, Store, check_rdf_input
 
 __all__ = ["RemoteStore", "default_update_endpoint", "public_url"]
 
@@ -164,7 +164,7 @@ class RemoteStore(Store):
         else:
             fmt = payload.format or rdf_format("turtle")
             data = payload.data if payload.data is not None else payload.path.read_bytes()
-            check_rdf_input(data[:65536], fmt, payload.where)
+            check_rdf_input(data[:HEAD_BYTES], fmt, payload.where)
             try:
                 triples = [q.triple for q in ox.parse(data, format=fmt.engine,
                                                        base_iri=payload.base_iri)]

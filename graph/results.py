@@ -138,7 +138,8 @@ class ResultInfo:
 
     kind: str
     variables: list[str]
-    rows: int
+    #: Rows (or triples) in the answer; ``None`` when the engine wrote it without counting.
+    rows: int | None
     truncated: bool
     limit: int | None
     boolean: bool | None = None

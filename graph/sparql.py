@@ -9,6 +9,7 @@ not count, and a keyword outside them cannot hide.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ _TOKEN = re.compile(
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
     | (?P<pname>[\w.-]*:(?:[\w.:%-]|\\.)*)
+    | (?P<integer>\d+(?![\w.]))
     | (?P<word>[A-Za-z_][\w-]*)
     | (?P<other>.)
     """,
@@ -55,6 +57,8 @@ class QueryInfo:
     has_dataset_clause: bool
     #: Whether an update uses ``LOAD`` (which fetches a document).
     uses_load: bool = False
+    #: The query's own top-level ``LIMIT``, if it has one.
+    limit: int | None = None
 
     @property
     def is_update(self) -> bool:
@@ -106,10 +110,13 @@ def _words(text: str):
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "word":
             yield match.group().upper()
-        elif match.lastgroup == "other" and match.group() in "{}":
+        elif match.lastgroup == "integer" or (
+            match.lastgroup == "other" and match.group() in "{}"
+        ):
             yield match.group()
 
 
+@functools.lru_cache(maxsize=512)
 def analyse(text: str) -> QueryInfo:
     """Classify a SPARQL query or update without executing it.
 
@@ -129,6 +136,8 @@ def analyse(text: str) -> QueryInfo:
     True
     >>> analyse("LOAD <http://127.0.0.1/x.ttl>").uses_load
     True
+    >>> analyse("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } } ORDER BY ?s LIMIT 20").limit
+    20
     """
     info = _scan(text)
     unescaped = _unescape_codepoints(text)
@@ -141,6 +150,7 @@ def analyse(text: str) -> QueryInfo:
         uses_service=info.uses_service or other.uses_service,
         has_dataset_clause=info.has_dataset_clause or other.has_dataset_clause,
         uses_load=info.uses_load or other.uses_load,
+        limit=info.limit,
     )
 
 
@@ -149,8 +159,13 @@ def _scan(text: str) -> QueryInfo:
     uses_service = False
     uses_load = False
     dataset = False
+    limit = None
     depth = 0
+    previous = None
     for word in _words(text):
+        if previous == "LIMIT" and depth == 0 and word.isdigit():
+            limit = int(word)
+        previous = word
         if word == "LOAD":
             uses_load = True
         if word == "{":
@@ -166,7 +181,7 @@ def _scan(text: str) -> QueryInfo:
         elif word == "FROM" and depth == 0 and form in _QUERY_FORMS:
             dataset = True
     return QueryInfo(form=form, uses_service=uses_service, has_dataset_clause=dataset,
-                     uses_load=uses_load)
+                     uses_load=uses_load, limit=limit)
 
 
 _POSITION = re.compile(r"(?:error at|between line) (\d+):(\d+)|line (\d+) column (\d+)")

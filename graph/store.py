@@ -60,6 +60,13 @@ DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: A graph marked as being loaded for longer than this is taken as left by a crash.
 PENDING_TIMEOUT = timedelta(hours=6)
+#: Results formats the engine writes itself (name → engine format).
+RESULTS_ENGINE_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -476,6 +483,7 @@ class OxigraphStore(Store):
             elif read_only:
                 self._ox = ox.Store.read_only(str(path))
             else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(path))
         except OSError as error:
             if "lock" in str(error).lower():
@@ -493,7 +501,7 @@ class OxigraphStore(Store):
         """The pyoxigraph store underneath (for bulk paths and the rdflib bridge)."""
         return self._ox
 
-    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
+    def _run(self, text, default_graphs, named_graphs):
         options = {}
         if default_graphs is not None:
             options["default_graph"] = [_graph_term(g) for g in default_graphs]
@@ -502,10 +510,33 @@ class OxigraphStore(Store):
         if named_graphs is not None:
             options["named_graphs"] = [_graph_term(g) for g in named_graphs]
         try:
-            answer = self._ox.query(text, **options)
-            return collect(answer, limit)
+            return self._ox.query(text, **options)
         except SyntaxError as error:
             raise syntax_error_from_engine(error) from None
+
+    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
+        return collect(self._run(text, default_graphs, named_graphs), limit)
+
+    def query_serialized(self, text, fmt, *, default_graphs=None, named_graphs=None,
+                         limit=None, timeout=None):
+        """As :meth:`Store.query_serialized`; the engine's own serializer writes the answer
+        when the row cap cannot cut it (an ASK, no cap, or the query's own LIMIT within the
+        cap), careerkg's writer when it may (the engine's cannot stop at a row)."""
+        info = analyse(text)
+        engine_format = RESULTS_ENGINE_FORMATS.get(fmt)
+        uncappable = info.form == "ASK" or (info.form == "SELECT" and (
+            limit is None or (info.limit is not None and info.limit <= limit)))
+        if engine_format is None or not uncappable:
+            return super().query_serialized(
+                text, fmt, default_graphs=default_graphs, named_graphs=named_graphs,
+                limit=limit, timeout=timeout,
+            )
+        answer = self._run(text, default_graphs, named_graphs)
+        body = answer.serialize(format=engine_format)
+        if isinstance(answer, ox.QueryBoolean):
+            return body, ResultInfo("boolean", [], 0, False, limit, bool(answer))
+        variables = [v.value for v in answer.variables]
+        return body, ResultInfo("bindings", variables, None, False, limit)
 
     def update(self, text):
         self._check_writable()

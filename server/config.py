@@ -27,6 +27,7 @@ DEFAULTS: dict = {
     "MAX_ROWS": 10000,
     "MIN_WORKERS": 2,
     "MAX_WORKERS": 8,
+    "WORKER_IDLE_TIMEOUT": 10.0,
     "QUEUE_TIMEOUT": 30.0,
     "ISOLATE_NETWORK": True,
     "CORS_ORIGIN": "*",
@@ -64,6 +65,8 @@ DOCUMENTATION: dict[str, str] = {
     "MAX_ROWS": "Most rows (or triples) a query answer carries; a capped answer says so.",
     "MIN_WORKERS": "Query worker processes kept ready (local stores).",
     "MAX_WORKERS": "Most queries running at once (local stores); more wait for a free worker.",
+    "WORKER_IDLE_TIMEOUT": "Seconds a query worker beyond MIN_WORKERS may stay idle before it is "
+    "stopped (bursts reuse warm workers; memory comes back after them).",
     "QUEUE_TIMEOUT": "Seconds a query waits for a free worker before the server answers 503.",
     "ISOLATE_NETWORK": "Run query workers in an empty network namespace where the kernel "
     "allows it.",

@@ -65,6 +65,7 @@ class AppState:
         pool = PoolConfig(
             min_workers=int(config["MIN_WORKERS"]),
             max_workers=int(config["MAX_WORKERS"]),
+            idle_timeout=float(config["WORKER_IDLE_TIMEOUT"]),
             timeout=float(config["QUERY_TIMEOUT"]),
             queue_timeout=float(config["QUEUE_TIMEOUT"]),
             isolate_network=bool(config["ISOLATE_NETWORK"]),

@@ -205,7 +205,8 @@ def test_sigterm_lets_requests_in_flight_finish(start_live_server, seed_store):
 
 
 def test_the_pool_shrinks_back_to_its_minimum():
-    store = IsolatedStore(None, PoolConfig(min_workers=1, max_workers=4, timeout=5))
+    store = IsolatedStore(None, PoolConfig(min_workers=1, max_workers=4, timeout=5,
+                                           idle_timeout=0.5))
     try:
         threads = [threading.Thread(target=store.query, args=(SLOW,)) for _ in range(3)]
         for thread in threads:
@@ -214,6 +215,8 @@ def test_the_pool_shrinks_back_to_its_minimum():
         assert store.pool_state()["busy"] == 3
         for thread in threads:
             thread.join()
+        assert store.pool_state()["idle"] == 3, "a burst's workers stay warm for a while"
+        time.sleep(1.2)  # idle_timeout, plus the reaper's half-period
         state = store.pool_state()
         assert state["busy"] == 0 and state["idle"] == 1
         assert len(store.worker_pids()) == 2  # the zygote and one worker

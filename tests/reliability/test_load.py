@@ -27,6 +27,8 @@ DURATION = float(os.environ.get("CAREERKG_LOAD_SECONDS", "15"))
 LIGHT_CLIENTS = 14
 RUNAWAY_CLIENTS = 2
 TIMEOUT = 2.0
+#: Extra query workers stop after this long idle (the server's WORKER_IDLE_TIMEOUT).
+IDLE_TIMEOUT = 1.0
 #: Per client: a burst of RATE requests, refilled at RATE per second.
 RATE = 20
 #: Pause of a light client between two requests (a person clicking, a script polling).
@@ -49,7 +51,8 @@ LIGHT = [
 def test_mixed_load_with_runaways_and_a_flooder(figures):
     server = LiveServer("--timeout", str(TIMEOUT), "--trusted-proxies", "1",
                         env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
-                             "CAREERKG_ACCESS_LOG": "off"})
+                             "CAREERKG_ACCESS_LOG": "off",
+                             "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT)})
     try:
         _run(server, figures)
     finally:
@@ -141,7 +144,7 @@ def _run(server: LiveServer, figures) -> None:
                 not s.startswith("runaway")], statuses
 
     # Afterwards: nothing burning CPU, the pool back at its minimum, still answering.
-    time.sleep(0.5)
+    time.sleep(IDLE_TIMEOUT + 1.0)
     assert busy_processes(tree(server.process.pid)) == []
     health = requests.get(server.url + "/healthz", timeout=5).json()
     assert health["status"] == "ok"
