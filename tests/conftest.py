@@ -334,3 +334,18 @@ def page(browser):
 @pytest.fixture
 def page_log(page) -> PageLog:
     return page.careerkg_log
+
+
+@pytest.fixture(scope="module")
+def app():
+    """The real web app on the seed graph (worker processes and all), one per test module."""
+    from careerkg.server import close_app, create_app
+
+    app = create_app({"TESTING": True, "MIN_WORKERS": 1, "MAX_WORKERS": 4})
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

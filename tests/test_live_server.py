@@ -19,6 +19,7 @@ import pytest
 import rdflib
 import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from reliability.conftest import busy_processes, tree
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 from careerkg.graph.namespaces import CKG
@@ -81,31 +82,6 @@ def test_rdflib_sparqlstore_select_ask_construct(live_server, seed_store, method
     assert sorted(str(s) for s in graph.subjects(rdflib.RDF.type, ROLE)) == expected
 
 
-def _descendants(pid: int) -> list[psutil.Process]:
-    return psutil.Process(pid).children(recursive=True)
-
-
-def _busy(processes: list[psutil.Process], window: float = 1.0) -> list[tuple[int, float]]:
-    """Processes that used more than a fifth of a core over ``window`` seconds."""
-    alive = []
-    for process in processes:
-        try:
-            process.cpu_percent(None)
-            alive.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    time.sleep(window)
-    busy = []
-    for process in alive:
-        try:
-            usage = process.cpu_percent(None)
-        except psutil.NoSuchProcess:
-            continue
-        if usage > 20:
-            busy.append((process.pid, usage))
-    return busy
-
-
 def test_a_runaway_query_is_stopped_while_others_are_answered(start_live_server):
     limit = 2.0
     server = start_live_server("--timeout", str(limit))
@@ -134,7 +110,7 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(start_live_server)
     assert outcome["elapsed"] <= limit + 1.0, outcome
     assert len(latencies) >= 5 and max(latencies) < 1.0, latencies
     # The killed worker's CPU is freed: nothing under the server keeps a core busy.
-    assert _busy([psutil.Process(server.process.pid), *_descendants(server.process.pid)]) == []
+    assert busy_processes(tree(server.process.pid)) == []
     assert requests.get(endpoint, params={"query": ASK_ROLES}, timeout=5).json()["boolean"]
 
 
@@ -143,7 +119,7 @@ def test_sigterm_stops_the_server_and_its_query_processes(start_live_server, tmp
     server = start_live_server("--store", str(store))
     response = requests.get(server.url + "/sparql", params={"query": ASK_ROLES}, timeout=5)
     assert response.json()["boolean"] is True
-    children = _descendants(server.process.pid)
+    children = tree(server.process.pid)[1:]
     assert len(children) >= 3  # the gunicorn worker, the zygote, query workers
     assert server.stop() == 0
     gone, alive = psutil.wait_procs(children, timeout=10)

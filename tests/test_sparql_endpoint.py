@@ -32,18 +32,6 @@ RUNAWAY = (
 )
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True, "MIN_WORKERS": 1, "MAX_WORKERS": 4})
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def _rows(response) -> list[dict]:
     assert response.status_code == 200, response.get_data(as_text=True)
     data = response.get_json(force=True)

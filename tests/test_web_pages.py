@@ -31,18 +31,6 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True, "MIN_WORKERS": 1, "MAX_WORKERS": 4})
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 class Page(HTMLParser):
     """The parts of an HTML page the tests read: links, tables, elements by id, text."""
 
