@@ -114,10 +114,8 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
     with open_from_options(store, update_endpoint) as kg:
         try:
             result = kg.query(full_text)
-        except QuerySyntaxError as error:
-            if full_text != text and error.line:  # report positions in the user's text
-                error = QuerySyntaxError(error.message, error.line - 1, error.column)
-            raise error from None
+        except QuerySyntaxError as error:  # report positions in the user's text
+            raise error.shifted(full_text.count("\n") - text.count("\n")) from None
     if result.kind == "graph":
         out_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}.get(fmt, "turtle")
         sys.stdout.buffer.write(result.serialize(out_fmt))

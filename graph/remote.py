@@ -9,7 +9,6 @@ default graph" setting is needed on the engine.
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -28,11 +27,6 @@ _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 #: Triples per INSERT DATA request when the data has no blank nodes.
 CHUNK = 5000
-#: How long the list of live graphs is trusted before it is read again (seconds).  Zero:
-#: another process may replace a source at any time and drop the graph it replaced, so a
-#: list kept even two seconds could point queries at a dropped graph (measured: a query right
-#: after another process's import saw the source missing).  Reading it costs one small query.
-GRAPHS_TTL = 0.0
 
 
 def public_url(url: str) -> str:
@@ -78,7 +72,6 @@ class RemoteStore(Store):
         self.chunk = CHUNK
         self._session = requests.Session()
         self._session.headers["User-Agent"] = "careerkg"
-        self._live: tuple[float, list[str]] | None = None
 
     # -- HTTP ------------------------------------------------------------------------
     def _post(self, url: str, form: list[tuple[str, str]], accept: str | None, timeout: float):
@@ -104,10 +97,11 @@ class RemoteStore(Store):
 
     # -- reading ---------------------------------------------------------------------
     def _live_graphs(self) -> list[str]:
-        now = time.monotonic()
-        if self._live is None or now - self._live[0] >= GRAPHS_TTL:
-            self._live = (now, [REGISTRY_GRAPH, *(s.graph for s in self.sources())])
-        return self._live[1]
+        """The registry and the live source graphs, read afresh for every query: another
+        process may replace a source at any time and drop the graph it replaced (measured:
+        a list kept two seconds pointed a query right after another process's import at a
+        dropped graph)."""
+        return [REGISTRY_GRAPH, *(s.graph for s in self.sources())]
 
     def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
         info = analyse(text)
@@ -156,7 +150,6 @@ class RemoteStore(Store):
     def update(self, text):
         self._check_writable()
         self._post(self.update_url, [("update", text)], None, self.timeout)
-        self._live = None
 
     def _insert(self, payload: Payload, graph: str) -> int:
         if payload.triples is not None:

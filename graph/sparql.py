@@ -81,6 +81,13 @@ class QuerySyntaxError(ValueError):
     def __reduce__(self):
         return QuerySyntaxError, (self.message, self.line, self.column)
 
+    def shifted(self, lines: int) -> QuerySyntaxError:
+        """The same error with its line counted ``lines`` fewer: positions in the text a
+        person wrote when ``lines`` lines (such as PREFIX declarations) were put before it."""
+        if not lines or self.line is None:
+            return self
+        return QuerySyntaxError(self.message, self.line - lines, self.column)
+
     def __str__(self) -> str:
         if self.line is None:
             return self.message

@@ -417,11 +417,11 @@ def _pending_update(graph: str, since: str | None) -> str:
         return (f"DELETE WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> a <{CKG}PendingGraph> ;"
                 f" <{DCT}created> ?since }} }}")
     return (f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ <{graph}> a <{CKG}PendingGraph> ; "
-            f"<{DCT}created> {_nt(_literal(since, XSD + 'dateTime'))} }} }}")
+            f"<{DCT}created> {str(_literal(since, XSD + 'dateTime'))} }} }}")
 
 
 def _registry_update(name: str, entry: dict | None) -> str:
-    name_lit = _nt(_literal(name))
+    name_lit = str(_literal(name))
     delete = f"""PREFIX ckg: <{CKG}>
 DELETE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ?p ?o }} }}
 WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ckg:sourceName {name_lit} ; ?p ?o }} }}"""
@@ -431,17 +431,13 @@ WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?g ckg:sourceName {name_lit} ; ?p ?o }} }}"
     triples = [
         f"{g} a <{CKG}SourceGraph>",
         f"{g} <{CKG}sourceName> {name_lit}",
-        f"{g} <{DCT}title> {_nt(_literal(entry['title']))}",
-        f"{g} <{CKG}tripleCount> {_nt(_literal(entry['n'], XSD + 'integer'))}",
-        f"{g} <{CKG}digest> {_nt(_literal(entry['digest']))}",
-        f"{g} <{DCT}modified> {_nt(_literal(entry['loaded'], XSD + 'dateTime'))}",
+        f"{g} <{DCT}title> {str(_literal(entry['title']))}",
+        f"{g} <{CKG}tripleCount> {str(_literal(entry['n'], XSD + 'integer'))}",
+        f"{g} <{CKG}digest> {str(_literal(entry['digest']))}",
+        f"{g} <{DCT}modified> {str(_literal(entry['loaded'], XSD + 'dateTime'))}",
     ]
     body = " .\n".join(triples)
     return f"{delete} ;\nINSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{\n{body} .\n}} }}"
-
-
-def _nt(term) -> str:
-    return str(term)
 
 
 _PREFIX_LINE = re.compile(rb"^@prefix ([^:]*):[^\n]*\n", re.MULTILINE)

@@ -105,9 +105,7 @@ def _logged(prepared: Prepared):
 
 
 def _shift(error: QuerySyntaxError, prepared: Prepared) -> QuerySyntaxError:
-    if prepared.line_offset and error.line:
-        return QuerySyntaxError(error.message, error.line - prepared.line_offset, error.column)
-    return error
+    return error.shifted(prepared.line_offset)
 
 
 def _dataset(default_graphs, named_graphs) -> dict:

@@ -52,6 +52,7 @@ from .common import (
     id_iri,
     load_source,
     timer,
+    unchanged,
 )
 from .rdffile import default_name
 from .tabular import Row, read_csv
@@ -271,10 +272,8 @@ def import_csv(
     name = name or default_name(path, "csv")
     others = sorted(f"{s.name}:{s.digest}" for s in store.sources() if s.name != name)
     digest = digest_of("csv", [path], *others)
-    current = store.source(name)
-    if current is not None and current.digest == digest:
-        return ImportReport(name, current.title, current.triples, changed=False,
-                            seconds=timer() - started)
+    if (report := unchanged(store, name, digest, started)) is not None:
+        return report
     dataset = id_iri("source", name)
     builder, counts, warnings = build_csv(path, _existing(store, name), dataset)
     title = f"Own roles from {path.name}"

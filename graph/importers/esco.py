@@ -65,6 +65,7 @@ from .common import (
     seed_index,
     slugify,
     timer,
+    unchanged,
 )
 from .tabular import read_csv, require_file
 
@@ -349,10 +350,8 @@ def import_esco(
     folder = Path(path)
     data = read_esco(folder, show_progress=progress)
     digest = digest_of(SOURCE, data.files, seed.digest)
-    current = store.source(name)
-    if current is not None and current.digest == digest:
-        return ImportReport(name, current.title, current.triples, changed=False,
-                            seconds=timer() - started)
+    if (report := unchanged(store, name, digest, started)) is not None:
+        return report
     builder, counts = build_esco(data, seed)
     triples, changed = load_source(
         store, name, builder, title=TITLE, digest=digest, where=str(folder),

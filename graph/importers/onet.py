@@ -58,6 +58,7 @@ from .common import (
     progress,
     seed_index,
     timer,
+    unchanged,
     unique_slugs,
 )
 from .tabular import read_tsv, require_file
@@ -425,10 +426,8 @@ def import_onet(
     folder = Path(path)
     data = read_onet(folder, show_progress=progress)
     digest = digest_of(SOURCE, data.files, seed.digest)
-    current = store.source(name)
-    if current is not None and current.digest == digest:
-        return ImportReport(name, current.title, current.triples, changed=False,
-                            seconds=timer() - started)
+    if (report := unchanged(store, name, digest, started)) is not None:
+        return report
     builder, counts = build_onet(data, seed)
     triples, changed = load_source(
         store, name, builder, title=TITLE, digest=digest, where=str(folder),

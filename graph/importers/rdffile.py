@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..formats import RDF_FORMATS, rdf_format_for_path
 from ..stats import class_counts
 from ..store import Payload, Store
-from .common import ImportReport, digest_of, slugify, timer
+from .common import ImportReport, digest_of, slugify, timer, unchanged
 
 __all__ = ["import_rdf", "default_name"]
 
@@ -72,10 +72,8 @@ def import_rdf(
         )
     name = name or default_name(path, "rdf")
     digest = digest_of("rdf", [path])
-    current = store.source(name)
-    if current is not None and current.digest == digest:
-        return ImportReport(name, current.title, current.triples, changed=False,
-                            seconds=timer() - started)
+    if (report := unchanged(store, name, digest, started)) is not None:
+        return report
     title = f"RDF file {path.name}"
     source, changed = store.replace_source(
         name, Payload(path=path, format=fmt),
