@@ -31,74 +31,12 @@ Examples
 
 from __future__ import annotations
 
-from .compare import (
-    RoleComparison,
-    category_overlap,
-    compare_roles,
-    jaccard,
-    learning_gap,
-    overlap_coefficient,
-    overlap_report,
-)
-from .export import EXPORT_FORMATS, export_graph
-from .model import (
-    BY_CHOICES,
-    NO_CATEGORY,
-    cached_requirements_graph,
-    clear_cache,
-    item_summary,
-    requirements_from_dict,
-    requirements_graph,
-    role_items,
-    roles_of,
-)
-from .names import AmbiguousRole, RoleNotFound, RoleRef, resolve_role
-from .views import (
-    central_roles,
-    co_occurring_items,
-    ego_network,
-    item_centrality,
-    overlap_view,
-    role_communities,
-    role_components,
-    role_matrix,
-    role_projection,
-    similar_report,
-    similar_roles,
-)
+from . import compare, export, model, names, views
+from .compare import *  # noqa: F403
+from .export import *  # noqa: F403
+from .model import *  # noqa: F403
+from .names import *  # noqa: F403
+from .views import *  # noqa: F403
 
-__all__ = [
-    "BY_CHOICES",
-    "EXPORT_FORMATS",
-    "NO_CATEGORY",
-    "AmbiguousRole",
-    "RoleNotFound",
-    "RoleRef",
-    "RoleComparison",
-    "requirements_graph",
-    "requirements_from_dict",
-    "cached_requirements_graph",
-    "clear_cache",
-    "resolve_role",
-    "roles_of",
-    "role_items",
-    "item_summary",
-    "jaccard",
-    "overlap_coefficient",
-    "category_overlap",
-    "learning_gap",
-    "compare_roles",
-    "role_matrix",
-    "similar_roles",
-    "role_projection",
-    "central_roles",
-    "item_centrality",
-    "co_occurring_items",
-    "role_components",
-    "role_communities",
-    "ego_network",
-    "overlap_view",
-    "overlap_report",
-    "similar_report",
-    "export_graph",
-]
+#: Every module's public names (``similarity`` is the views' engine, imported from there).
+__all__ = [*model.__all__, *names.__all__, *compare.__all__, *views.__all__, *export.__all__]

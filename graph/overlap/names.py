@@ -47,9 +47,6 @@ class RoleRef:
     label: str
     matched_by: str
 
-    def to_dict(self) -> dict:
-        return {"iri": self.iri, "label": self.label}
-
 
 _MATCH_TIERS = ("IRI", "code", "local name", "label", "alternative label")
 
