@@ -11,8 +11,9 @@
   (of ``careerkg similar``), ``/api/overlap-graph?format=json|graphml|gexf`` (the export of
   ``careerkg overlap-graph``).
 
-The analytics are :mod:`careerkg.graph.overlap`; the graph is cached per store generation
-there, so a request does not rebuild it.
+The analytics are :mod:`careerkg.graph.overlap` (the salary figures
+:mod:`careerkg.graph.salaries`); the graph is cached per store generation there, so a request
+does not rebuild it.
 """
 
 from __future__ import annotations
