@@ -19,13 +19,11 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .formats import RESULTS_FORMATS, rdf_format
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, XSD
 
 __all__ = ["QueryResult", "ResultInfo", "term_to_python", "term_to_json", "collect"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING = XSD + "string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _INTEGERS = {
     XSD + t
     for t in (

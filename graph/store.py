@@ -39,7 +39,7 @@ from .errors import (
     input_error_from_engine,
 )
 from .formats import RdfFormatInfo, rdf_format
-from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
+from .namespaces import CKG, DCT, GRAPH, PREFIXES, REGISTRY_GRAPH, XSD
 from .results import QueryResult, ResultInfo, collect
 from .sparql import analyse, syntax_error_from_engine
 
@@ -56,8 +56,6 @@ __all__ = [
     "HEAD_BYTES",
 ]
 
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: A graph marked as being loaded for longer than this is taken as left by a crash.
 PENDING_TIMEOUT = timedelta(hours=6)
 #: Results formats the engine writes itself (name → engine format).

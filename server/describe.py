@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from careerkg.graph.namespaces import DCT, RDF, RDF_TYPE, RDFS, SKOS, XSD
 from careerkg.graph.results import QueryResult
 
 from .links import external_href, local_url, term_text
@@ -27,14 +28,10 @@ __all__ = [
     "best_label",
 ]
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 #: Predicates whose values name a node, best first.
-LABEL_PREDICATES = (SKOS + "prefLabel", RDFS_LABEL)
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label")
 #: Predicates shown as the page's description, best first.
-DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS_COMMENT, "http://purl.org/dc/terms/description")
+DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS + "comment", DCT + "description")
 #: Predicates listed under "Labels" on a page.
 NAME_PREDICATES = (*LABEL_PREDICATES, SKOS + "altLabel", SKOS + "notation")
 
@@ -162,8 +159,7 @@ def _value(term, labels) -> Value:
                      external=external_href(term.value))
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value if term.datatype else None
-        if datatype in ("http://www.w3.org/2001/XMLSchema#string",
-                        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"):
+        if datatype in (XSD + "string", RDF + "langString"):
             datatype = None
         return Value(term, term.value, language=term.language or None, datatype=datatype)
     return Value(term, term_text(term))

@@ -14,9 +14,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from careerkg.graph.formats import RDF_FORMATS, negotiate, rdf_format
-from careerkg.graph.namespaces import CKG, ID
+from careerkg.graph.namespaces import CKG, ID, OWL
 from careerkg.graph.results import QueryResult
 
+from .describe import LABEL_PREDICATES as _LABELS
 from .describe import EntityPage, build_page, describe_query, exists_query
 from .errors import HttpProblem
 from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
@@ -28,7 +29,6 @@ __all__ = ["bp", "ROLE_CLASS"]
 bp = Blueprint("entities", __name__)
 
 ROLE_CLASS = CKG + "Role"
-OWL = "http://www.w3.org/2002/07/owl#"
 #: Sections of the ontology page: title, the owl type of their terms.
 ONTOLOGY_SECTIONS = (
     ("Classes", OWL + "Class"),
@@ -184,10 +184,6 @@ def _only_about(subject: str, result: QueryResult) -> QueryResult:
                if (isinstance(t.subject, ox.NamedNode) and t.subject.value == subject)
                or t.predicate.value in _LABELS]
     return QueryResult(kind="graph", triples=triples, truncated=result.truncated)
-
-
-_LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-           "http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def _ontology_query() -> str:

@@ -21,6 +21,8 @@ from careerkg.graph.formats import (
     rdf_format,
     results_format,
 )
+from careerkg.graph.namespaces import DCT, RDF, SD, VOID
+from careerkg.graph.namespaces import FORMATS as W3C_FORMATS
 from careerkg.graph.store import DEFAULT_GRAPH_NAMES
 
 from .errors import HttpProblem, UpdateRefused
@@ -49,11 +51,7 @@ GRAPH_FORMAT_ALIASES = {
     "text/n3": "turtle",
 }
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF + "type")
 
 #: careerkg format name → its IRI in the W3C formats registry (for the service description).
 FORMAT_IRIS = {
