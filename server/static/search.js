@@ -125,7 +125,8 @@
       } else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
         go(items[active].hit);
-      } else if (event.key === "Escape") {
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault(); // close the list only (Escape would also clear the box)
         close();
       }
     });
