@@ -60,6 +60,9 @@ from .store import Store
 
 __all__ = [
     "TYPES",
+    "PREFERRED",
+    "CODE",
+    "ALTERNATIVE",
     "Entry",
     "Hit",
     "Resolved",
@@ -69,6 +72,8 @@ __all__ = [
     "name_key",
     "search",
     "search_index",
+    "index_path",
+    "read_entries",
     "resolve_name",
     "clear_search_cache",
 ]
@@ -129,6 +134,8 @@ def _singular(word: str) -> str:
 
 
 def _folded(text: str) -> str:
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -301,7 +308,6 @@ CREATE INDEX entity_iri ON entity(iri);
 CREATE INDEX entity_local ON entity(local);
 CREATE INDEX name_key ON name(key);
 INSERT INTO name_fts(name_fts) VALUES ('rebuild');
-INSERT INTO name_fts(name_fts) VALUES ('optimize');
 """
 
 
