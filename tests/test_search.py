@@ -319,6 +319,46 @@ def test_every_page_has_the_search_box(client, path):
     assert 'src="/static/search.js"' in page
 
 
+def test_the_api_resolves_names(client):
+    answer = client.get("/api/resolve?name=ML+engineers")
+    assert answer.json == {"iri": MLE, "label": "Machine learning engineer", "type": "role",
+                           "matched_by": "alternative label"}
+    answer = client.get("/api/resolve?name=python&type=any")
+    assert (answer.json["type"], answer.json["iri"]) == ("tool", TOOL + "python")
+    answer = client.get("/api/resolve?name=data+scientst")
+    assert answer.status_code == 404
+    assert answer.json["error"]["candidates"][0] == {
+        "iri": DS, "label": "Data scientist", "href": "/id/role/data-scientist"}
+
+
+def test_an_unknown_or_ambiguous_name_is_a_page_of_candidate_links(hand_made):
+    from flask import request
+
+    from careerkg.server import close_app, create_app
+
+    app = create_app({"STORE": hand_made, "TESTING": True})
+
+    @app.route("/a-page-that-names-a-role")  # what /compare or a canned query will do
+    def a_page():
+        return gs.resolve_name(hand_made, request.args["name"]).label
+
+    try:
+        client = app.test_client()
+        html = {"Accept": "text/html"}
+        assert client.get("/a-page-that-names-a-role?name=stats").status_code == 404
+        page = client.get("/a-page-that-names-a-role?name=data+scientst", headers=html)
+        assert page.status_code == 404
+        text = page.get_data(as_text=True)
+        assert '<li><a href="/id/role/data-scientist">Data scientist</a></li>' in text
+        assert DS not in text  # named by label and prefixed name, never by the raw IRI
+        page = client.get("/a-page-that-names-a-role?name=analyst", headers=html)
+        assert page.status_code == 400
+        text = page.get_data(as_text=True)
+        assert text.count('href="/id/role/') == 2 and "names 2 roles" in text
+    finally:
+        close_app(app)
+
+
 def test_hostile_labels_are_text(tmp_path):
     from careerkg.server import close_app, create_app
 
