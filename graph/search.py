@@ -54,7 +54,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import CareerKGError, NotFound
-from .namespaces import CKG, PREFIXES, compact
+from .labels import local_name
+from .namespaces import CKG, PREFIXES, RDFS, SKOS, compact
 from .sparql import sparql_term
 from .store import Store
 
@@ -77,9 +78,6 @@ __all__ = [
     "resolve_name",
     "clear_search_cache",
 ]
-
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 #: The main kinds of things, each a class of the ontology; a thing of a subclass (a
 #: ``ckg:ProgrammingLanguage`` is a ``ckg:Tool``) has its superclass's type.
@@ -252,10 +250,6 @@ def _type_name(class_iri: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", local).lower() or "concept"
 
 
-def _local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
-
-
 def read_entries(store: Store) -> list[Entry]:
     """Every concept of the store with its names (two SPARQL queries)."""
     main_of: dict[str, str | None] = {}
@@ -286,7 +280,7 @@ def read_entries(store: Store) -> list[Entry]:
             specific = sorted(c for c in classes if c != SKOS + "Concept")
             kind = _type_name(specific[0]) if specific else "concept"
         own = labels.get(iri, {})
-        label = own.get(SKOS + "prefLabel") or own.get(RDFS + "label") or _local_name(iri)
+        label = own.get(SKOS + "prefLabel") or own.get(RDFS + "label") or local_name(iri)
         code = min(codes[iri]) if iri in codes else None
         entries.append(Entry(iri, kind, label, code, tuple(names.get(iri, {}))))
     return entries
@@ -316,7 +310,7 @@ def _write_index(db: sqlite3.Connection, entries: Iterable[Entry], fingerprint: 
     entity_rows, name_rows = [], []
     for number, entry in enumerate(entries, start=1):
         entity_rows.append((number, entry.iri, entry.type, entry.label, entry.code,
-                            _local_name(entry.iri).casefold()))
+                            local_name(entry.iri).casefold()))
         for text, kind in entry.names:
             key = name_key(text)
             if key:
