@@ -110,6 +110,9 @@ _BANDS = {
 #: How many names a tier reads from the index before ranking (enough for any page of
 #: results; bounds the work of one-letter queries).
 _CANDIDATES = 200
+#: Time limit of each query that reads the vocabulary (seconds): careerkg's own queries,
+#: linear in the size of the data, get more time than a visitor's query.
+INDEX_QUERY_TIMEOUT = 120.0
 #: The least rapidfuzz similarity (0-100) of a name to the query for a fuzzy match.
 _NAME_CUTOFF = 60.0
 
@@ -253,7 +256,7 @@ def _type_name(class_iri: str) -> str:
 def read_entries(store: Store) -> list[Entry]:
     """Every concept of the store with its names (two SPARQL queries)."""
     main_of: dict[str, str | None] = {}
-    for row in store.query(_CLASSES_QUERY).to_python():
+    for row in store.query(_CLASSES_QUERY, timeout=INDEX_QUERY_TIMEOUT).to_python():
         main = row.get("main")
         if main is not None or row["class"] not in main_of:
             main_of[row["class"]] = main
@@ -262,7 +265,8 @@ def read_entries(store: Store) -> list[Entry]:
     names: dict[str, dict[tuple[str, int], None]] = {}
     labels: dict[str, dict[str, str]] = {}
     codes: dict[str, list[str]] = {}
-    for row in store.query(_names_query(main_of)).to_python():
+    rows = store.query(_names_query(main_of), timeout=INDEX_QUERY_TIMEOUT).to_python()
+    for row in rows:
         iri, name, predicate = row["s"], str(row["name"]), row["p"]
         types.setdefault(iri, set()).add(row["class"])
         kind = _NAME_KINDS[predicate]
@@ -360,6 +364,7 @@ class SearchIndex:
                                              dir=path.parent)
         os.close(handle)
         try:
+            os.chmod(temporary, 0o644)  # readable like the store beside it, not only by us
             db = sqlite3.connect(temporary)
             try:
                 _write_index(db, entries, fingerprint)
