@@ -29,8 +29,8 @@ sources change.  :func:`search_index` keeps one index per store.
 
 >>> from careerkg.graph.store import open_store
 >>> store = open_store(None)
->>> [hit.label for hit in search(store, "machine lerning", limit=1)]
-['Machine learning engineer']
+>>> [(hit.label, hit.type) for hit in search(store, "machine lerning engineer", limit=1)]
+[('Machine learning engineer', 'role')]
 >>> resolve_name(store, "data scientists").iri
 'https://w3id.org/careerkg/id/role/data-scientist'
 """

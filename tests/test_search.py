@@ -61,6 +61,13 @@ def found(store, text, **options):
     return [(h.iri, h.matched) for h in gs.search(store, text, **options)]
 
 
+def test_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(gs, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
+
+
 # -- keys --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("a, b", [
