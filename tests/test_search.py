@@ -388,6 +388,33 @@ def test_hostile_labels_are_text(tmp_path):
         store.close()
 
 
+# -- ESCO: alternative labels and codes, from the files themselves -----------------------------
+
+def test_esco_alternative_labels_and_codes(memory_store):
+    from conftest import FIXTURES
+
+    from careerkg.graph.importers import import_source
+
+    folder = FIXTURES / "esco"
+    import_source("esco", memory_store, folder)
+    with open(folder / "occupations_en.csv", encoding="utf-8", newline="") as handle:
+        occupations = list(csv.DictReader(handle))
+    with open(folder / "ISCOGroups_en.csv", encoding="utf-8", newline="") as handle:
+        groups = list(csv.DictReader(handle))
+    alternatives = [(row, a) for row in occupations for a in row["altLabels"].split("\n") if a]
+    assert len(alternatives) > len(occupations)
+    for row, alternative in alternatives:
+        hits = gs.search(memory_store, alternative, type="role", limit=50)
+        assert any(h.matched == alternative and h.label == row["preferredLabel"]
+                   and h.tier == "exact" for h in hits), (alternative, hits[:3])
+    for row in occupations:
+        hit = gs.search(memory_store, row["code"], type="role")[0]
+        assert (hit.label, hit.code) == (row["preferredLabel"], row["code"])
+    for row in groups:
+        hits = gs.search(memory_store, row["code"], limit=50)
+        assert any(h.label == row["preferredLabel"] and h.type == "concept" for h in hits)
+
+
 # -- O*NET: answers from the files themselves --------------------------------------------------
 
 @pytest.fixture(scope="module")
