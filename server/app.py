@@ -30,7 +30,7 @@ from . import (
     query_ui,
     sparql_endpoint,
 )
-from .config import make_config, settings_from_environment
+from .config import resolve
 from .errors import HttpProblem, register_error_handlers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
@@ -71,8 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
         When the store cannot be opened or a data file cannot be loaded.
     """
     app = Flask(__name__)
-    settings = {**settings_from_environment(), **(config or {})}
-    app.config.update(make_config(settings, also_known=set(app.config) | {"TESTING"}))
+    app.config.update(resolve(config, also_known=set(app.config) | {"TESTING"}))
     app.json.sort_keys = False
     proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies > 0:
