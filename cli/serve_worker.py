@@ -22,12 +22,12 @@ __all__ = ["CareerKGWorker", "MAX_REQUEST_LINE", "too_long_message"]
 MAX_REQUEST_LINE = 8190
 
 
-def too_long_message(detail: str = "") -> str:
-    """The text of careerkg's 414 answer."""
-    seen = f" ({detail})" if detail else ""
+def too_long_message(size: int | None = None) -> str:
+    """The text of careerkg's 414 answer to a request line of ``size`` bytes."""
+    seen = f" ({size:,} bytes)" if isinstance(size, int) else ""
     return (
-        f"Error 414 ({HTTPStatus(414).phrase}): the request line is longer than this server "
-        f"accepts{seen}: at most {MAX_REQUEST_LINE:,} bytes. Send a long SPARQL query by "
+        f"Error 414 ({HTTPStatus(414).phrase}): the request line{seen} is longer than this "
+        f"server accepts: at most {MAX_REQUEST_LINE:,} bytes. Send a long SPARQL query by "
         "POST instead: the form field query=... (application/x-www-form-urlencoded) or the "
         "query itself as the body (Content-Type: application/sparql-query).\n"
     )
@@ -39,7 +39,7 @@ class CareerKGWorker(ThreadWorker):
     def handle_error(self, req, client, addr, exc):
         if not isinstance(exc, LimitRequestLine):
             return super().handle_error(req, client, addr, exc)
-        body = too_long_message(str(exc)).encode("utf-8")
+        body = too_long_message(exc.size).encode("utf-8")
         head = (f"HTTP/1.1 414 {HTTPStatus(414).phrase}\r\nConnection: close\r\n"
                 "Content-Type: text/plain; charset=utf-8\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n")
