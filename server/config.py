@@ -104,9 +104,9 @@ DOCUMENTATION: dict[str, str] = {
     "TRUSTED_PROXIES": "Reverse proxies in front of the server whose X-Forwarded-For, "
     "-Proto, -Host and -Prefix headers are believed (0: none; the client is the peer "
     "address). The client of the limits and logs is the address the nearest trusted proxy saw.",
-    "ACCESS_LOG": "Log a JSON line per request (time, client, method, path, status, bytes, "
+    "ACCESS_LOG": "Log a line per request (time, client, method, path, status, bytes, "
     "duration, request id) to the careerkg.access logger.",
-    "QUERY_LOG": "Log a JSON line per SPARQL query (form, length, sha256 prefix, rows, "
+    "QUERY_LOG": "Log a line per SPARQL query (form, length, sha256 prefix, rows, "
     "truncated, duration, outcome) to the careerkg.query logger.",
 }
 
