@@ -174,6 +174,7 @@ OUTPUT_COMMANDS = {
     "validate": ["validate"],
     "import": ["import", "rdf", "{file}", "--store", "{store}"],
     "drop": ["drop", "rdf-extra", "--store", "{store}"],
+    "search": ["search", "data"],
 }
 #: What must run first (quietly) for a command to have something to say.
 SET_UP = {"drop": ["import", "rdf", "{file}", "--store", "{store}"]}

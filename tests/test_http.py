@@ -27,6 +27,9 @@ QUERY_STRINGS = {
     "overlap.api_similar": {"role": "data-scientist"},
     "overlap.compare_page": {"a": "data-scientist", "b": "machine-learning-engineer"},
     "query_ui.query_page": {"query": "ASK {}", "run": "1"},
+    "search.api_search": {"q": "data"},
+    "search.api_resolve": {"name": "data scientist"},
+    "search.search_page": {"q": "data"},
 }
 #: Headers that differ between any two answers.
 PER_ANSWER = {"Date", "X-Request-Id"}
