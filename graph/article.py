@@ -79,5 +79,7 @@ def resolve_span(text: str, start: int, end: int) -> str:
     span 2-9 is not inside the article (3 code points)
     """
     if not 0 <= start < end <= len(text):
-        raise ArticleError(f"span {start}-{end} is not inside the article ({len(text)} code points)")
+        raise ArticleError(
+            f"span {start}-{end} is not inside the article ({len(text)} code points)"
+        )
     return text[start:end]

@@ -50,7 +50,7 @@ def seed_store() -> Store:
 #: Why the tests that need the article are skipped without it.
 NO_ARTICLE = (
     f"{ARTICLE_ENV} is not set: the source article is third-party text, not part of the "
-    "repository; set it to the article's path (.ci/run does) to check the seed against it"
+    "repository; set it to the article's path (.ci/run does) to check the repository against it"
 )
 
 

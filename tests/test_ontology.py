@@ -424,7 +424,8 @@ def test_passages_are_numbered_in_article_order_and_do_not_overlap(seed, spans):
     assert positions == list(range(1, len(passages) + 1))
     ordered = [found[passage] for passage in passages]
     assert ordered == sorted(ordered)
-    assert all(end <= next_start for (_s, end), (next_start, _e) in zip(ordered, ordered[1:]))
+    assert all(end <= next_start
+               for (_s, end), (next_start, _e) in zip(ordered, ordered[1:], strict=False))
     # a span is whole text: no leading or trailing whitespace, no list number or bullet
     for passage, span in spans.items():
         assert span == span.strip() and not re.match(r"(\d+\.|[-•*])\s", span), passage
