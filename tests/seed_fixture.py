@@ -25,6 +25,7 @@ __all__ = [
     "CannedQuery",
     "article_text",
     "passage_spans",
+    "seed_spans",
     "canned_queries",
     "query_prefixes",
     "run_canned",
@@ -73,6 +74,11 @@ def passage_spans(store: Store, text: str) -> dict[str, str]:
                     <http://www.w3.org/ns/oa#end> ?end .
         }""")
     return {row["passage"]: resolve_span(text, row["start"], row["end"]) for row in found}
+
+
+def seed_spans() -> dict[str, str]:
+    """Every seed passage's span of the article (the calling test is skipped without it)."""
+    return passage_spans(seed_store(), article_text())
 
 
 def _rows(store: Store, text: str) -> list[dict[str, object]]:

@@ -21,25 +21,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 try:
-    from seed_fixture import (
-        ONTOLOGY,
-        QUERIES,
-        SEED_FILES,
-        SHAPES,
-        article_text,
-        passage_spans,
-        seed_store,
-    )
+    from seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text, seed_spans
 except ImportError:  # tests/ imported as a package
-    from tests.seed_fixture import (
-        ONTOLOGY,
-        QUERIES,
-        SEED_FILES,
-        SHAPES,
-        article_text,
-        passage_spans,
-        seed_store,
-    )
+    from tests.seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text, seed_spans
 
 CKG = Namespace("https://w3id.org/careerkg/ontology#")
 ID = "https://w3id.org/careerkg/id/"
@@ -106,9 +90,9 @@ def text() -> str:
 
 
 @pytest.fixture(scope="module")
-def spans(text) -> dict[URIRef, str]:
+def spans() -> dict[URIRef, str]:
     """Each passage's text, resolved from its selector in the article (skipped without it)."""
-    return {URIRef(p): span for p, span in passage_spans(seed_store(), text).items()}
+    return {URIRef(p): span for p, span in seed_spans().items()}
 
 
 def validate(data_graph: Graph, shapes_graph: Graph):
