@@ -32,6 +32,7 @@ DEFAULTS: dict = {
     "CAREERKG_UPDATE_ENDPOINT": None,
     "CAREERKG_DATA": [],
     "STORE": None,
+    "ARTICLE": None,
     "QUERY_TIMEOUT": 10.0,
     "MAX_ROWS": 10000,
     "MIN_WORKERS": 2,
@@ -69,6 +70,9 @@ DOCUMENTATION: dict[str, str] = {
     "CAREERKG_DATA": "List of RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) added to the graph "
     "at start-up, each as its own source.",
     "STORE": "An already-open Store object to serve (tests); the app does not close it.",
+    "ARTICLE": "Path of the source article's text file (CAREERKG_ARTICLE). When set, a passage's "
+    "page shows the passage's text, read from this file at request time and checked against the "
+    "article's recorded SHA-256; the article is never shipped with careerkg.",
     "QUERY_TIMEOUT": "Seconds a query may run before its worker process is killed (local "
     "stores) or the request abandoned (remote stores).",
     "MAX_ROWS": "Most rows (or triples) a query answer carries; a capped answer says so.",

@@ -11,14 +11,30 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.namespaces import CKG, ID, OWL
 from careerkg.graph.results import QueryResult
 
 from .describe import LABEL_PREDICATES as _LABELS
-from .describe import EntityPage, build_page, describe_query, exists_query
+from .describe import (
+    PASSAGE_CLASS,
+    EntityPage,
+    build_page,
+    describe_query,
+    exists_query,
+    passage_source,
+    passage_source_query,
+)
 from .errors import HttpProblem
 from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
 from .negotiation import PAGE_OFFERS, choose_format, format_parameter, representation
@@ -64,9 +80,13 @@ def _describe(iri: str, fmt: str):
         if not result.triples and not store().query(exists_query(iri)).boolean:
             raise _not_found(iri)
         page = build_page(iri, result)
+        source = None
+        if page.has_type(PASSAGE_CLASS):
+            source = passage_source(store().query(passage_source_query(iri)),
+                                    current_app.config.get("ARTICLE"))
         response = Response(render_template(
             "entity.html", page=page, is_role=page.has_type(ROLE_CLASS),
-            alternates=_alternates(iri)))
+            alternates=_alternates(iri), source=source))
     else:
         body, meta = store().query_serialized(
             query, fmt, limit=app_state.max_rows, timeout=app_state.timeout)

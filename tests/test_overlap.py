@@ -340,14 +340,14 @@ def test_the_seed_graph_has_roles_skills_tools_industries(seed_store):
     assert G[DS][SKILL + "programming"]["relation"] == "requiresSkill"
     assert G.nodes[SKILL + "linear-algebra"]["broader"] == (SKILL + "mathematics-and-statistics",)
     industries = {G.nodes[n]["label"] for n in G[DS] if G.nodes[n]["layer"] == "industry"}
-    # "Data scientists play a crucial role in marketing, retail, media, and logistics"
+    # the article's industries for data scientists: marketing, retail, media, logistics
     assert {"Marketing", "Retail", "Media", "Logistics"} <= industries
 
 
 def test_known_answers_from_the_article(seed_store):
     """Written from the article, not from running the code.
 
-    MLE: "programming languages, especially Python, C++, Java, and R"; TensorFlow, Keras,
+    MLE: programming languages Python, C++, Java and R; TensorFlow, Keras,
     PyTorch; Hadoop, Spark; version control (Git).  DS: "Python, R, and SQL"; Matplotlib,
     Seaborn, Tableau.  Both list programming as a skill.
     """
