@@ -237,7 +237,7 @@ def requirements_graph(
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> G = requirements_graph(open_store(None))
     >>> G.nodes["https://w3id.org/careerkg/id/tool/python"]["kind"]
     'programming-language'
@@ -458,7 +458,7 @@ def resolve_role(store: Store, name: str) -> RoleRef:
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> resolve_role(open_store(None), "ML engineer").iri
     'https://w3id.org/careerkg/id/role/machine-learning-engineer'
     """
@@ -1442,7 +1442,7 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> ds = "https://w3id.org/careerkg/id/role/data-scientist"
     >>> figures = salary_figures(open_store(None), [ds])
     >>> all(f.role == ds for f in figures)

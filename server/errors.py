@@ -18,6 +18,7 @@ from careerkg.graph.errors import (
     NotFound,
     QueryTimeout,
     StoreError,
+    Unrepresentable,
 )
 from careerkg.graph.formats import negotiate
 from careerkg.graph.sparql import QuerySyntaxError
@@ -167,6 +168,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ServiceRefused, lambda e: problem_response(400, str(e)))
     app.register_error_handler(QueryTimeout, _timeout)
     app.register_error_handler(NotFound, lambda e: problem_response(404, str(e)))
+    app.register_error_handler(Unrepresentable, lambda e: problem_response(406, str(e)))
     app.register_error_handler(InputError, lambda e: problem_response(400, str(e),
                                                                         detail=e.to_dict()))
 

@@ -22,7 +22,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from careerkg.graph.store import OxigraphStore, open_store
+from careerkg.graph.factory import open_store
+from careerkg.graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.library import CannedQuery, load_library
 from careerkg.graph.results import term_to_python
 from careerkg.graph.sparql import bind_values
-from careerkg.graph.store import Store, open_store
+from careerkg.graph.store import Store
 
 __all__ = [
     "ARTICLE",

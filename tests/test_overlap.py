@@ -18,6 +18,7 @@ from networkx.algorithms import bipartite
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.executor import IsolatedStore, PoolConfig
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import ID
 from careerkg.graph.similarity import (
@@ -26,7 +27,7 @@ from careerkg.graph.similarity import (
     random_role_matrix,
     top_k_similar,
 )
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 ROLE = ID + "role/"
 TOOL = ID + "tool/"
