@@ -156,3 +156,13 @@ def test_the_endpoint_serves_the_edge_cases_and_data_files(tmp_path):
         assert direction.get_json(force=True)["results"]["bindings"][0]["o"]["its:dir"] == "ltr"
     finally:
         close_app(app)
+
+
+@pytest.mark.parametrize("module", ["sparql", "factory", "loading", "results"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    imported = importlib.import_module(f"careerkg.graph.{module}")
+    failures, tried = doctest.testmod(imported)
+    assert tried > 0 and failures == 0
