@@ -14,29 +14,26 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..errors import CareerKGError, NotFound
 from ..labels import label_pattern, local_name, pick_label
 from ..namespaces import CKG, PREFIXES, RDFS, SKOS
+from ..search import AmbiguousName, NameNotFound
 from ..sparql import sparql_term
 from ..store import Store
 
 __all__ = ["AmbiguousRole", "RoleNotFound", "RoleRef", "resolve_role"]
 
 
-class RoleNotFound(NotFound):
-    """No role has this name; ``candidates`` lists close ones as ``(iri, label)``."""
+class RoleNotFound(NameNotFound):
+    """No role has this name; ``candidates`` lists close ones as ``(iri, label)``.
 
-    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None):
-        super().__init__(message)
-        self.candidates = candidates or []
+    A :class:`~careerkg.graph.search.NameNotFound` (what :func:`careerkg.graph.search.
+    resolve_name` raises), so one ``except`` catches an unknown name from either."""
 
 
-class AmbiguousRole(CareerKGError, LookupError):
-    """A name shared by several roles; ``candidates`` lists them as ``(iri, label)``."""
+class AmbiguousRole(AmbiguousName):
+    """A name shared by several roles; ``candidates`` lists them as ``(iri, label)``.
 
-    def __init__(self, message: str, candidates: list[tuple[str, str]]):
-        super().__init__(message)
-        self.candidates = candidates
+    A :class:`~careerkg.graph.search.AmbiguousName`, like :class:`RoleNotFound`."""
 
 
 @dataclass(frozen=True)
