@@ -317,3 +317,14 @@ def test_html_displays_escape_every_label(hostile):
     for markup in shown:
         assert HOSTILE_LABEL in _inert(markup).text
     assert EVIL_SKILL_LABEL in _inert(shown[1]).text
+
+
+@pytest.mark.parametrize("module", ["careerkg", "careerkg.graph.userquery",
+                                    "careerkg.graph.roles", "careerkg.graph.files"])
+def test_doctests_of_the_api_modules(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module),
+                                      optionflags=doctest.ELLIPSIS)
+    assert tried and not failures
