@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from careerkg.graph.library import load_library
-from careerkg.graph.namespaces import CKG
+from careerkg.graph.namespaces import CKG, XSD
 from careerkg.graph.sparql import analyse
 from careerkg.graph.store import Store
 
@@ -45,7 +45,6 @@ QUERY_DIR = Path(__file__).resolve().parent / "sparql"
 #: The queries of the throughput measure (index lookups, what most page views run).
 SIMPLE_QUERIES = ("lookup-role", "lookup-label")
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {
     XSD + t
     for t in (

@@ -12,7 +12,7 @@ from careerkg.graph.library import canned_query, load_library
 from careerkg.graph.sparql import QuerySyntaxError, analyse, with_default_prefixes
 from careerkg.graph.stats import graph_counts
 
-from .common import echo_table, open_from_options, reports_errors, store_options
+from .common import echo_table, open_from_options, reports_errors, store_options, write_output
 
 EXPORT_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
 
@@ -56,9 +56,7 @@ def export(fmt, output, store, update_endpoint):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_output(data, output)
         click.echo(f"Wrote {len(data):,} bytes of {RDF_FORMATS[fmt].media_type} to {output}",
                    err=True)
 

@@ -17,14 +17,13 @@ import pyoxigraph as ox
 
 from .errors import Unrepresentable
 from .formats import RESULTS_FORMATS, rdf_format
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, XSD
 
 __all__ = [
     "QueryResult", "ResultInfo", "term_to_python", "collect", "serialize_answer",
     "parse_answer", "triples_table", "RESULTS_ENGINE_FORMATS",
 ]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Results formats by name → the engine's format.
 RESULTS_ENGINE_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -42,7 +42,7 @@ from .errors import (
     input_error_from_engine,
 )
 from .formats import RdfFormatInfo, rdf_format
-from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
+from .namespaces import CKG, DCT, GRAPH, PREFIXES, REGISTRY_GRAPH, XSD
 from .results import QueryResult, ResultInfo, collect, serialize_answer
 from .sparql import QuerySyntaxError, analyse, capped, syntax_error_from_engine
 
@@ -57,8 +57,6 @@ __all__ = [
     "HEAD_BYTES",
 ]
 
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: A graph marked as being loaded for longer than this is taken as left by a crash.
 PENDING_TIMEOUT = timedelta(hours=6)
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
