@@ -24,7 +24,6 @@ __all__ = [
     "parse_answer", "triples_table", "RESULTS_ENGINE_FORMATS",
 ]
 
-_STRING = XSD + "string"
 #: Results formats by name → the engine's format.
 RESULTS_ENGINE_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
