@@ -20,7 +20,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, total: in
           caption: str | None = None) -> str:
     """An HTML table of ``rows`` (at most :data:`MAX_HTML_ROWS`), saying how many were left
     out when ``total`` is more."""
-    shown = []
+    shown: list[Sequence[object]] = []
     for row in rows:
         if len(shown) == MAX_HTML_ROWS:
             break

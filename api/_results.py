@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pandas is the optional extra careerkg[pandas]
 __all__ = ["Rows", "python_value"]
 
 
-def python_value(term: ox.Term | None) -> Any:
+def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
     """A term as Python: IRIs as ``str``, numbers as ``int``/``Decimal``/``float``, booleans
     as ``bool``, ``xsd:date`` as :class:`datetime.date`, ``xsd:dateTime`` as
     :class:`datetime.datetime`, other literals as their text; ``None`` for unbound."""
