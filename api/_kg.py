@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careerkg.graph import overlap as ov
-from careerkg.graph.factory import open_store
+from careerkg.graph.factory import open_store, store_spec
 from careerkg.graph.files import write_atomic
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.importers import ImportReport, import_source
@@ -31,8 +31,7 @@ def open(store: str | os.PathLike | None = None) -> KnowledgeGraph:  # noqa: A00
     """Open careerkg's graph: ``None`` (or ``CAREERKG_STORE`` unset) for the packaged sources
     in memory, a folder for Oxigraph on disk (created and seeded if new), an ``http(s)://``
     URL for a SPARQL engine — the ``--store`` of every ``careerkg`` command."""
-    spec = store if store is not None else os.environ.get("CAREERKG_STORE") or None
-    return KnowledgeGraph(open_store(spec))
+    return KnowledgeGraph(open_store(store_spec(None if store is None else str(store))))
 
 
 def _role_name(role: str | Role) -> str:

@@ -224,6 +224,40 @@ def test_overlap_and_similar_are_the_cli_json(kg, cli):
                                         "tools", "--format", "json")).stdout)
 
 
+def test_overlap_and_similar_are_the_http_json(kg, client):
+    report = kg.overlap("data scientist", "ML engineer", by="tools")
+    answer = client.get("/api/overlap", query_string={"a": "data scientist",
+                                                       "b": "ML engineer", "by": "tools"})
+    assert answer.status_code == 200 and answer.get_json() == report
+    similar = kg.similar("data scientist", top=2, by="skills")
+    answer = client.get("/api/similar", query_string={"role": "data scientist", "k": 2,
+                                                       "by": "skills"})
+    assert answer.status_code == 200 and answer.get_json() == similar
+
+
+def test_every_kind_of_store_gives_the_same_answers(any_store, kg):
+    other = careerkg.KnowledgeGraph(any_store)
+    text = "SELECT ?r ?t WHERE { ?r ckg:usesTool ?t } ORDER BY ?r ?t"
+    assert list(other.query(text)) == list(kg.query(text))
+    assert other.role("ML engineer") == kg.role("ML engineer")
+    assert other.overlap("data scientist", "ML engineer") == kg.overlap(
+        "data scientist", "ML engineer")
+    if any_store.kind == "remote":
+        with pytest.raises(TypeError, match="needs a local store"):
+            _ = other.graph
+    else:
+        assert len(list(other.graph.query(
+            "SELECT ?r WHERE { ?r a <https://w3id.org/careerkg/ontology#Role> }"))) == 2
+
+
+def test_open_reads_careerkg_store_like_the_cli(tmp_path, monkeypatch, cli):
+    monkeypatch.setenv("CAREERKG_STORE", str(tmp_path / "kg"))
+    with careerkg.open() as graph:
+        where, kind = graph.store.describe(), graph.store.kind
+    assert kind == "disk" and (tmp_path / "kg").is_dir()
+    assert ok(cli("sources")).stdout.splitlines()[0] == f"store: {where}"
+
+
 def test_search_is_the_cli_json(kg, cli):
     hits = kg.search("statistician", limit=5)
     assert hits
