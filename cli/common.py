@@ -8,9 +8,10 @@ import sys
 import click
 
 from careerkg.graph.errors import CareerKGError
+from careerkg.graph.factory import open_store
 from careerkg.graph.namespaces import compact
 from careerkg.graph.sparql import QuerySyntaxError
-from careerkg.graph.store import Store, open_store
+from careerkg.graph.store import Store
 
 __all__ = [
     "store_options",

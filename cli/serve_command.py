@@ -109,8 +109,9 @@ def _remote_hosts(*urls: str | None) -> list[str]:
     """Hosts of a remote store's endpoints: the only ones the app process may connect to."""
     from urllib.parse import urlsplit
 
-    return [urlsplit(u).hostname for u in urls
-            if u and u.lower().startswith(("http://", "https://")) and urlsplit(u).hostname]
+    from careerkg.graph.factory import is_remote
+
+    return [urlsplit(u).hostname for u in urls if is_remote(u) and urlsplit(u).hostname]
 
 
 def _application(app_config: dict, options: dict, log_format: str):

@@ -19,6 +19,7 @@ from careerkg.graph.errors import (
     NotFound,
     QueryTimeout,
     StoreError,
+    Unrepresentable,
 )
 from careerkg.graph.sparql import QuerySyntaxError
 
@@ -156,6 +157,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ServiceRefused, lambda e: problem_response(400, str(e)))
     app.register_error_handler(QueryTimeout, _timeout)
     app.register_error_handler(NotFound, lambda e: problem_response(404, str(e)))
+    app.register_error_handler(Unrepresentable, lambda e: problem_response(406, str(e)))
     app.register_error_handler(InputError, lambda e: problem_response(400, str(e),
                                                                         detail=e.to_dict()))
 

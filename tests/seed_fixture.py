@@ -10,10 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 from careerkg.graph.article import ARTICLE_ENV, article_path, read_article, resolve_span
+from careerkg.graph.factory import open_store
 from careerkg.graph.library import CannedQuery, load_library
 from careerkg.graph.results import term_to_python
 from careerkg.graph.sparql import bind_values
-from careerkg.graph.store import Store, open_store
+from careerkg.graph.store import Store
 
 __all__ = [
     "ONTOLOGY",

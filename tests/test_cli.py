@@ -137,8 +137,9 @@ def test_validate_passes_on_the_packaged_graph(cli):
 
 
 def test_validate_fails_with_a_readable_report(cli, tmp_path):
+    from careerkg.graph.factory import open_store
     from careerkg.graph.formats import rdf_format
-    from careerkg.graph.store import Payload, open_store
+    from careerkg.graph.store import Payload
 
     store = str(tmp_path / "store")
     broken = (

@@ -19,10 +19,11 @@ from networkx.algorithms import bipartite
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.executor import IsolatedStore, PoolConfig
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import CKG, ID, RDFS, SKOS
 from careerkg.graph.overlap.similarity import RoleMatrix, pairwise_similarity, top_k_similar
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 ROLE = ID + "role/"
 TOOL = ID + "tool/"

@@ -123,7 +123,7 @@ def resolve_role(store: Store, name: str) -> RoleRef:
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> resolve_role(open_store(None), "ML engineer").iri
     'https://w3id.org/careerkg/id/role/machine-learning-engineer'
     """
