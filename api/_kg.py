@@ -28,9 +28,10 @@ __all__ = ["KnowledgeGraph", "open"]
 
 
 def open(store: str | os.PathLike | None = None) -> KnowledgeGraph:  # noqa: A001
-    """Open careerkg's graph: ``None`` (or ``CAREERKG_STORE`` unset) for the packaged sources
-    in memory, a folder for Oxigraph on disk (created and seeded if new), an ``http(s)://``
-    URL for a SPARQL engine — the ``--store`` of every ``careerkg`` command."""
+    """Open careerkg's graph, as the ``--store`` of every ``careerkg`` command does: a folder
+    for Oxigraph on disk (created and seeded if new), an ``http(s)://`` URL for a SPARQL
+    engine; ``None`` for ``CAREERKG_STORE`` when it is set, else the packaged sources in
+    memory."""
     return KnowledgeGraph(open_store(store_spec(None if store is None else str(store))))
 
 
@@ -56,8 +57,7 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         """Release the store (a disk store's lock)."""
-        if self._graph is not None:
-            self._graph = None
+        self._graph = None
         self.store.close()
 
     def __enter__(self) -> KnowledgeGraph:
