@@ -506,7 +506,7 @@ class OxigraphStore(Store):
         try:
             return self._ox.query(text, **options)
         except SyntaxError as error:
-            raise syntax_error_from_engine(error) from None
+            raise syntax_error_from_engine(error, text) from None
 
     def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
         return collect(self._run(text, default_graphs, named_graphs), limit)
@@ -537,7 +537,7 @@ class OxigraphStore(Store):
         try:
             self._ox.update(text)
         except SyntaxError as error:
-            raise syntax_error_from_engine(error) from None
+            raise syntax_error_from_engine(error, text) from None
 
     def graph_names(self):
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
