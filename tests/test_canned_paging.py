@@ -269,3 +269,15 @@ def test_the_first_canned_queries_answer_fast_with_onet(tmp_path, seed_store):
     finally:
         close_app(app)
         store.close()
+
+
+def test_answer_tables_show_values_with_the_type_on_hover(client, seed_store):
+    response = client.get("/queries/salary-figures")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    amounts = [str(r["amount"]) for r in seed_store.query(
+        LIBRARY["salary-figures"].bind()).to_python() if "amount" in r]
+    assert amounts
+    for amount in set(amounts):
+        assert f'<span class="literal" title="xsd:decimal">{amount}</span>' in html
+    assert "^^" not in html and '"@en' not in html and ">@en<" not in html
