@@ -281,3 +281,13 @@ def test_answer_tables_show_values_with_the_type_on_hover(client, seed_store):
     for amount in set(amounts):
         assert f'<span class="literal" title="xsd:decimal">{amount}</span>' in html
     assert "^^" not in html and '"@en' not in html and ">@en<" not in html
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "\" onmouseover=\"alert(2)",
+                                  "javascript:alert(3)"])
+def test_a_hostile_role_name_is_only_text(client, name):
+    response = client.get("/queries/career-gap", query_string={"target": name})
+    assert response.status_code in (400, 404)
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)" not in html and 'onmouseover="alert' not in html
+    assert 'href="javascript:' not in html
