@@ -25,7 +25,7 @@ from careerkg.graph.errors import NotFound
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.library import CannedQuery, Parameter, canned_query, load_library
 from careerkg.graph.namespaces import ID, PREFIXES, compact
-from careerkg.graph.overlap import AmbiguousRole, RoleNotFound, resolve_role
+from careerkg.graph.overlap import AmbiguousRole, RoleNotFound, RoleRef, resolve_role
 from careerkg.graph.results import QueryResult
 from careerkg.graph.sparql import analyse, sparql_term
 
@@ -134,8 +134,9 @@ class RoleParamError(Exception):
         self.message = message
 
 
-def resolve_role_param(param: str, value: str) -> str:
-    """The IRI of the role ``value`` names (label, code, IRI, prefixed or local name).
+def resolve_role_param(param: str, value: str) -> RoleRef:
+    """The role ``value`` names (label, code, IRI, prefixed or local name): its IRI and
+    label.
 
     The one place where canned-query parameters meet role names.
 
@@ -145,12 +146,15 @@ def resolve_role_param(param: str, value: str) -> str:
         No role, or several, has that name; it lists the candidates.
     """
     try:
-        return resolve_role(store(), value).iri
+        return resolve_role(store(), value)
     except (RoleNotFound, AmbiguousRole) as error:
         raise RoleParamError(param, value, error) from None
 
 
-def _bound_text(canned: CannedQuery) -> str:
+def _bound_text(canned: CannedQuery, resolved: dict | None = None) -> str:
+    """The canned query with the request's parameters bound; each role parameter's role
+    goes into ``resolved`` (parameter name → :class:`RoleRef`)."""
+    resolved = {} if resolved is None else resolved
     values = {}
     for p in canned.params:
         value = (request.args.get(p.name) or "").strip()
@@ -162,7 +166,8 @@ def _bound_text(canned: CannedQuery) -> str:
             sparql_term(value, PREFIXES)  # a malformed IRI is refused before any look-up
         for p in canned.params:
             if p.name in values and _names_a_role(p):
-                values[p.name] = f"<{resolve_role_param(p.name, values[p.name])}>"
+                resolved[p.name] = resolve_role_param(p.name, values[p.name])
+                values[p.name] = f"<{resolved[p.name].iri}>"
         return canned.bind(values)
     except ValueError as error:
         raise HttpProblem(400, f"{canned.name}: {error}") from None
@@ -188,7 +193,7 @@ def _role_error_page(canned: CannedQuery, error: RoleParamError, suffix: str | N
     return render_template(
         "canned_query.html", canned=canned, values=values, result=None, text=None,
         role_error={"message": error.message, "candidates": candidates}, twins=None,
-        pages=None,
+        pages=None, roles={},
     ), error.status
 
 
@@ -222,8 +227,9 @@ def query(name: str):
     else:
         canned = _lookup(name)
     paging = _paging()
+    resolved: dict = {}
     try:
-        text = _bound_text(canned)
+        text = _bound_text(canned, resolved)
     except RoleParamError as error:
         return _role_error_page(canned, error, suffix)
     if suffix:
@@ -233,6 +239,8 @@ def query(name: str):
     return render_template(
         "canned_query.html", canned=canned, text=text, result=result, values=values,
         twins={s: _page_url(canned, s) for s in TWINS}, role_error=None,
+        roles={name: {"label": ref.label, "name": compact_name(ref.iri)}
+               for name, ref in resolved.items()},
         pages=_pages(canned, paging, len(result), more, result.kind == "boolean"),
     )
 

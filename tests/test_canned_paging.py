@@ -291,3 +291,11 @@ def test_a_hostile_role_name_is_only_text(client, name):
     html = response.get_data(as_text=True)
     assert "<script>alert(1)" not in html and 'onmouseover="alert' not in html
     assert 'href="javascript:' not in html
+
+
+def test_the_page_says_which_role_a_name_found(client, seed_store):
+    label = seed_store.query(
+        f"SELECT ?l WHERE {{ <{DS}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    ).to_python()[0]["l"]
+    page = _html(client.get("/queries/salary-by-experience", query_string={"role": "ds"}))
+    assert f"means {label} (role:data-scientist)" in page.text
