@@ -301,3 +301,12 @@ def test_the_page_says_which_role_a_name_found(client, seed_store):
     assert response.status_code == 200
     hint = re.search(r'<span class="hint resolved">(.*?)</span>', response.get_data(as_text=True))
     assert hint and Page(hint.group(1)).text == f"means {label} ( role:data-scientist )"
+
+
+@pytest.mark.parametrize("module", ["careerkg.server.canned", "careerkg.graph.sparql"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0
