@@ -310,3 +310,17 @@ def test_docstring_examples_run(module):
 
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert tried > 0 and failures == 0
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT * WHERE { ?s nope:x ?o }", "unknown prefix 'nope:'"),
+    ("SELECT * WHERE { ?s ?p ?o } ORDER ?s", "expected BY, but found '?s'"),
+    ("SELECT * WHERE { ?s ?p", "the query ends unexpectedly"),
+])
+def test_the_endpoint_names_a_syntax_error_in_words(client, query, expected):
+    response = client.get("/sparql", query_string={"query": query},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["reason"] == expected and error["line"] == 1
+    assert "\\u{" not in error["message"] and "..=" not in error["message"]
