@@ -149,8 +149,10 @@ def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
 
 
 def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
-                         named_graphs=None) -> tuple[bytes, ResultInfo]:
+                         named_graphs=None, limit: int | None = None) -> tuple[bytes, ResultInfo]:
     """Run a prepared query and serialize its answer as ``fmt`` where it runs.
+
+    ``limit`` is the row cap, as for :func:`run_query`.
 
     Returns
     -------
@@ -158,10 +160,11 @@ def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
         The serialized answer and whether it was cut at the row cap.
     """
     app_state = state()
+    cap = app_state.max_rows if limit is None else min(limit, app_state.max_rows)
     with _logged(prepared) as entry:
         try:
             body, meta = app_state.store.query_serialized(
-                prepared.text, fmt, limit=app_state.max_rows, timeout=app_state.timeout,
+                prepared.text, fmt, limit=cap, timeout=app_state.timeout,
                 **_dataset(default_graphs, named_graphs),
             )
         except QuerySyntaxError as error:

@@ -28,7 +28,8 @@ from careerkg.graph.store import OxigraphStore
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "000_8aab05cd52fbbe2a.txt"
-ONET_DIR = SHARED / "data" / "onet"
+# CAREERKG_ONET_DIR points the O*NET tests at another copy of the files.
+ONET_DIR = Path(os.environ.get("CAREERKG_ONET_DIR", SHARED / "data" / "onet"))
 #: The W3C test suites: where CAREERKG_W3C_TESTS says (CI sets it), else beside the clone.
 W3C_DIR = Path(os.environ.get("CAREERKG_W3C_TESTS") or SHARED / "w3c")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
