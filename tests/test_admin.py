@@ -254,7 +254,6 @@ def test_import_requests_that_are_refused(client, kind, files, status, words):
     assert words in json.dumps(answer.json)
 
 
-@pytest.mark.skipif(not ONET_DIR.is_dir(), reason="the O*NET files are not here")
 def test_import_onet_files_then_the_same_again(client):
     names = ["Occupation Data.txt", "Technology Skills.txt"]
     files = [(name, (ONET_DIR / name).read_bytes()) for name in names]

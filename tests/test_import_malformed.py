@@ -22,8 +22,6 @@ from careerkg.graph.errors import InputError
 from careerkg.graph.importers import import_source
 from careerkg.graph.store import Payload, open_store
 
-pytestmark = pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
-
 OCC = "Occupation Data.txt"
 TECH = "Technology Skills.txt"
 
