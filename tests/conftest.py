@@ -74,6 +74,14 @@ def _fail_unallowed_skip(report) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """List every skip with its reason in the summary (as ``-rs`` does): no skip is silent."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and "s" not in reporter.reportchars and "a" not in reporter.reportchars:
+        reporter.reportchars += "s"
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

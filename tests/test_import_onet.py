@@ -306,15 +306,19 @@ def documented_threshold() -> float:
 DOCUMENTED_THRESHOLD = documented_threshold()
 
 
-def test_the_fixture_straddles_the_documented_threshold():
-    """The Skills/Knowledge fixture has importances on both sides of the cut-off, close to
-    it, so a different threshold changes the expected links."""
-    values = sorted(float(r["Data Value"]) for name in ("Skills.txt", "Knowledge.txt")
-                    for r in read_table(FIXTURES / "onet-extra" / name) if r["Scale ID"] == "IM")
-    below = [v for v in values if v < DOCUMENTED_THRESHOLD]
-    above = [v for v in values if v >= DOCUMENTED_THRESHOLD]
-    assert below and above and DOCUMENTED_THRESHOLD - below[-1] <= 0.25 \
-        and above[0] - DOCUMENTED_THRESHOLD <= 0.25
+def test_the_fixture_decides_links_at_the_documented_threshold():
+    """The Skills/Knowledge fixture has a link decided by a row exactly at the cut-off (so
+    ``>=`` is checked, and any higher cut-off loses it) and one just below it (so a lower
+    cut-off gains one): a different threshold changes the expected links."""
+    rows = [r for name in ("Skills.txt", "Knowledge.txt")
+            for r in read_table(FIXTURES / "onet-extra" / name) if r["Scale ID"] == "IM"]
+    per_link = defaultdict(list)
+    for r in rows:
+        per_link[(r["O*NET-SOC Code"], r["Element Name"].casefold())].append(
+            float(r["Data Value"]))
+    alone = [max(values) for values in per_link.values()]
+    assert DOCUMENTED_THRESHOLD in alone
+    assert [v for v in alone if DOCUMENTED_THRESHOLD - 0.5 <= v < DOCUMENTED_THRESHOLD]
 
 
 @pytest.fixture(scope="module")
