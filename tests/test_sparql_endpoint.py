@@ -102,6 +102,16 @@ def test_accept_with_quality_values_picks_the_preferred_format(client):
     assert response.headers["Vary"] == "Accept"
 
 
+def test_a_format_with_q_0_is_never_chosen(client):
+    """q=0 means "not acceptable" (RFC 9110, 12.4.2), even when it is listed first."""
+    second = client.get("/sparql", query_string={"query": ROLES},
+                        headers={"Accept": "text/csv;q=0, application/sparql-results+xml"})
+    assert second.mimetype == "application/sparql-results+xml"
+    refused = client.get("/sparql", query_string={"query": ROLES},
+                         headers={"Accept": "text/csv;q=0"})
+    assert refused.status_code == 406
+
+
 CONSTRUCT = (
     f"CONSTRUCT {{ ?role a <{CKG}Role> ; ?p ?label }} WHERE {{ ?role a <{CKG}Role> ; ?p ?label "
     "FILTER(?p = <http://www.w3.org/2000/01/rdf-schema#label>) }"
