@@ -246,8 +246,8 @@ def test_the_salary_chart_says_where_its_figures_come_from(client):
 
 @pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 def test_the_first_canned_queries_answer_fast_with_onet(tmp_path, seed_store):
-    from careerkg.graph.importers import import_source
     from careerkg.graph.factory import open_store
+    from careerkg.graph.importers import import_source
 
     store = open_store(str(tmp_path / "store"))
     import_source("onet", store, ONET_DIR)

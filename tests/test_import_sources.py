@@ -220,7 +220,6 @@ def test_every_importer_is_a_command_choice(cli):
         assert kind in result.output
 
 
-@pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 def test_progress_bar_on_a_terminal(tmp_path):
     """tqdm bars appear on stderr when it is a terminal, and not with --quiet."""
     folder = tmp_path / "onet"

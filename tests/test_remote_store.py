@@ -92,7 +92,6 @@ def test_the_default_graph_is_the_live_sources_only(server):
     assert "http://example.org/r" not in {r["r"] for r in roles}
 
 
-@pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 def test_other_processes_can_read_and_open_the_store_during_an_import(tmp_path_factory):
     """Readers (and every `careerkg` command, which opens the store with a recovery pass)
     run while an import writes: each sees the old or the new state, never a half-loaded
