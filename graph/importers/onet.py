@@ -51,16 +51,13 @@ from .common import (
     SKOS,
     Builder,
     ImportReport,
-    digest_of,
     id_iri,
     link_roles,
-    load_source,
     progress,
     seed_index,
-    timer,
-    unchanged,
     unique_slugs,
 )
+from .pipeline import Found, Importer, Reading, run_import
 from .tabular import read_tsv, require_file
 
 __all__ = ["import_onet", "read_onet", "OnetData", "IMPORTANCE_THRESHOLD", "ATTRIBUTION"]
@@ -394,6 +391,32 @@ def build_onet(data: OnetData, seed) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
+class OnetImporter(Importer):
+    kind = SOURCE
+    title = TITLE
+
+    def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
+        if not path.is_dir():
+            raise InputError(
+                "an O*NET import needs the folder holding the O*NET text files "
+                f"({OCCUPATIONS!r}, {TECHNOLOGY!r} ...)", file=str(path),
+            )
+        need = f"an O*NET folder holds {OCCUPATIONS!r} and {TECHNOLOGY!r}"
+        files = [require_file(path, OCCUPATIONS, need), require_file(path, TECHNOLOGY, need)]
+        files += [path / n for n in (ALTERNATE_TITLES, SKILLS, KNOWLEDGE, RELATED)
+                  if (path / n).is_file()]
+        seed = seed_index(store, [CKG + "Tool", CKG + "Skill"])
+        return Found(files, str(path), depends=[seed.digest], state=seed)
+
+    def read(self, store: Store, found: Found, progress: bool) -> Reading:
+        data = read_onet(Path(found.where), show_progress=progress)
+        builder, counts = build_onet(data, found.state)
+        return Reading(builder, counts=counts)
+
+
+ONET_IMPORTER = OnetImporter()
+
+
 def import_onet(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
 ) -> ImportReport:
@@ -420,17 +443,4 @@ def import_onet(
     InputError
         On malformed input, naming the file, line and column; the store is left unchanged.
     """
-    started = timer()
-    name = name or SOURCE
-    seed = seed_index(store, [CKG + "Tool", CKG + "Skill"])
-    folder = Path(path)
-    data = read_onet(folder, show_progress=progress)
-    digest = digest_of(SOURCE, data.files, seed.digest)
-    if (report := unchanged(store, name, digest, started)) is not None:
-        return report
-    builder, counts = build_onet(data, seed)
-    triples, changed = load_source(
-        store, name, builder, title=TITLE, digest=digest, where=str(folder),
-        show_progress=progress,
-    )
-    return ImportReport(name, TITLE, triples, counts, changed, timer() - started)
+    return run_import(ONET_IMPORTER, store, path, name=name, progress=progress)
