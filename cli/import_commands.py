@@ -48,7 +48,7 @@ def import_(kind, path, name, quiet, fmt, store, update_endpoint):
 
     \b
     Examples:
-      careerkg import onet ../shared/data/onet --store ./kg
+      careerkg import onet data/onet-29.2 --store ./kg
       careerkg import esco ./esco-csv --store http://localhost:7878/query
       careerkg import csv my-roles.csv --store ./kg
     """
