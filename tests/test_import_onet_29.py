@@ -21,7 +21,10 @@ from careerkg.graph.namespaces import CKG
 from careerkg.graph.store import open_store
 
 ONET29 = ROOT / "data" / "onet-29.2"
-pytestmark = pytest.mark.skipif(not ONET29.is_dir(), reason="no O*NET 29.2 data")
+# The whole database is about 40 s of CPU to read and load; on a machine shared with other
+# work the wall time can be several times that.
+pytestmark = [pytest.mark.skipif(not ONET29.is_dir(), reason="no O*NET 29.2 data"),
+              pytest.mark.slow, pytest.mark.timeout(1500)]
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
