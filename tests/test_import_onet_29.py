@@ -353,7 +353,7 @@ def test_missing_column(loaded, small, tmp_path):
 def test_missing_needed_file(loaded, small, tmp_path):
     folder = copy_of(small, tmp_path)
     (folder / "Occupation Data.xlsx").unlink()
-    expect(loaded, folder, file="Occupation Data.xlsx (or .txt)",
+    expect(loaded, folder, file="Occupation Data.xlsx",
            reason="missing file 'Occupation Data.xlsx'")
 
 
@@ -388,7 +388,7 @@ def test_unknown_occupation(loaded, small, tmp_path):
     folder = copy_of(small, tmp_path)
     edit(folder, "Job Zones", lambda ws: _set(ws, "O*NET-SOC Code", 3, "99-9999.99"))
     expect(loaded, folder, file="Job Zones.xlsx", line=3, column=1,
-           reason="occupation 99-9999.99 is not in 'Occupation Data'")
+           reason="occupation 99-9999.99 is not in 'Occupation Data.xlsx'")
 
 
 def test_bad_job_zone(loaded, small, tmp_path):
