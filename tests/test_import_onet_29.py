@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT
 
 from careerkg.graph.errors import InputError
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.namespaces import CKG
-from careerkg.graph.store import open_store
 
 ONET29 = ROOT / "data" / "onet-29.2"
 # The whole database is about 40 s of CPU to read and load; on a machine shared with other
