@@ -255,11 +255,11 @@ def test_progress_bar_on_a_terminal(tmp_path):
         return output.decode(errors="replace")
 
     shown = run()
-    assert "reading technologies" in shown and "loading onet" in shown and "%|" in shown
+    assert "reading Technology Skills" in shown and "loading onet" in shown and "%|" in shown
     assert "%|" not in run("--quiet")
 
 
-@pytest.mark.parametrize("module", ["common", "tabular", "onet", "csvroles", "rdffile"])
+@pytest.mark.parametrize("module", ["common", "tabular", "onet", "csvroles", "pipeline"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
