@@ -6,11 +6,19 @@
   files into an on-disk store, then started again on the same folder: it opens, the sources
   are consistent (no O*NET, or all of it; no graph that no source names; no snapshot folder
   left by the dead server), queries work, and the import can be redone to completion.
+
+Both on the seed graph and on the full graph (``careerkg build``), plus:
+
+* ``careerkg build`` killed with SIGKILL while it writes the full graph: the store opens
+  consistent (no graph that no source names, no mark of a graph being loaded, no bulk-load
+  file left), and ``careerkg build`` run again completes, with the same sources and triples
+  as an uninterrupted build.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -25,7 +33,7 @@ from conftest import ONET_DIR, LiveServer, wait_until
 
 from careerkg.graph.namespaces import CKG
 
-from .conftest import kill_tree, tree
+from .conftest import STARTUP, kill_tree, store_options, tree
 
 TOKEN = "faults-admin-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -75,8 +83,8 @@ def _runaway(endpoint: str, outcome: dict) -> None:
                    seconds=time.monotonic() - started)
 
 
-def test_a_query_process_killed_mid_query(figures):
-    server = LiveServer("--timeout", "30")
+def test_a_query_process_killed_mid_query(graph, figures):
+    server = LiveServer(*store_options(graph), "--timeout", "30", startup_timeout=STARTUP)
     try:
         endpoint = server.url + "/sparql"
         for _ in range(WORKER_KILLS):
@@ -227,3 +235,54 @@ def test_the_server_killed_mid_import_restarts_consistent(tmp_path, figures):
     figures["server kills while writing"] = states.count("while writing")
     assert "while writing" in states, states
     assert figures["leftovers of killed imports"] > 0  # there was something to recover
+
+
+def _careerkg(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "careerkg.cli", *args], capture_output=True,
+                          text=True, **kwargs)
+
+
+def test_careerkg_build_killed_mid_write_then_completes(full_store, tmp_path, figures):
+    store = tmp_path / "kg"
+    build = subprocess.Popen([sys.executable, "-m", "careerkg.cli", "build", "--quiet",
+                              "--store", str(store)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # Kill once the build is writing (the bulk loader's bulk-*.sst files are in the
+        # store's folder), frozen first: what is seen is what the SIGKILL meets.
+        wait_until(lambda: build.poll() is not None or _bulk_loading(store), timeout=900,
+                   what="careerkg build to write", interval=0.005)
+        assert build.poll() is None, f"the build ended before it was killed: {build.stderr}"
+        _freeze(build.pid)
+        state = "while writing" if _bulk_loading(store) else "not writing"
+        kill_tree(build.pid)
+    finally:
+        if build.poll() is None:
+            build.kill()
+        build.wait(timeout=30)
+    assert build.returncode == -signal.SIGKILL
+    assert state == "while writing"
+    figures["build kills while writing"] += 1
+    leftovers = _leftovers(store)
+    figures["leftovers of the killed build"] = leftovers
+    assert leftovers > 0  # the killed build left a graph being loaded: there is something
+
+    # The store as the next command finds it (opening it for writing recovers): consistent.
+    listed = _careerkg("sources", "--format", "json", "--store", str(store), timeout=300)
+    assert listed.returncode == 0, listed.stderr
+    assert not _bulk_loading(store), "the bulk loader's files were left behind"
+    assert _leftovers(store) == 0
+
+    # Built again to completion: the same sources, each with the same triples, as the
+    # uninterrupted build of the same data.
+    started = time.monotonic()
+    rebuilt = _careerkg("build", "--quiet", "--format", "json", "--store", str(store),
+                        timeout=1800)
+    figures["rebuild after the kill s"] = round(time.monotonic() - started, 1)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    expected = json.loads((full_store.parent / "BUILT").read_text())
+    report = json.loads(rebuilt.stdout)
+    assert {s["source"]: s["triples"] for s in report["sources"]} == \
+        {s["source"]: s["triples"] for s in expected["sources"]}
+    assert report["triples"] == expected["triples"]
+    assert _leftovers(store) == 0
