@@ -341,8 +341,8 @@ class LiveServer:
                     f"careerkg serve exited with {self.process.returncode}:\n{self.log()}"
                 )
             if "careerkg serving" in self.log():
-                try:
-                    requests.get(self.url + "/sparql", timeout=2)
+                try:  # /healthz: cheap on any graph (GET /sparql counts every triple)
+                    requests.get(self.url + "/healthz", timeout=2)
                     return time.monotonic() - self.started
                 except requests.RequestException:
                     pass
