@@ -27,7 +27,7 @@ from careerkg.graph.store import OxigraphStore, open_store
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "000_8aab05cd52fbbe2a.txt"
-ONET_DIR = SHARED / "data" / "onet"
+ONET_DIR = ROOT / "data" / "onet"
 W3C_DIR = SHARED / "w3c"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -259,7 +259,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert "%|" not in run("--quiet")
 
 
-@pytest.mark.parametrize("module", ["common", "tabular", "onet", "csvroles", "rdffile"])
+@pytest.mark.parametrize("module", ["common", "tabular", "onet", "csvroles", "pipeline"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
