@@ -489,6 +489,7 @@ def overlap_view(
         items = items[:max_items]
         truncated = True
     V = G.subgraph([*chosen, *items]).copy()
+    V.graph.clear()  # not the whole graph's weights and wages
     V.graph.update(
         name="careerkg overlap view", by=by, center=center or "", truncated=truncated,
         roles_total=len(all_roles),
