@@ -263,7 +263,8 @@ def transition_path(G: nx.Graph, a: str, b: str, max_steps: int = MAX_STEPS,
     if path is None:
         label_a, label_b = G.nodes[a]["label"], G.nodes[b]["label"]
         raise NoTransition(
-            f"no path from {label_a} to {label_b} within {max_steps} steps: each step goes "
+            f"no path from {label_a} to {label_b} within {max_steps} "
+            f"step{'s' if max_steps != 1 else ''}: each step goes "
             f"to one of a role's {DEGREE} most similar roles; allow more steps, or compare "
             "the two roles directly")
     steps = []
