@@ -112,7 +112,8 @@ _ROLES_QUERY = f"""SELECT ?node ?labelP ?labelR ?code WHERE {{
 
 def _layer_query(layer: _Layer) -> str:
     """Edges of one layer and the metadata of its nodes, in one query (a UNION)."""
-    return f"""SELECT ?role ?node ?labelP ?labelR ?type ?category ?catP ?catR ?broader WHERE {{
+    return f"""SELECT ?role ?node ?labelP ?labelR ?type ?category ?catP ?catR ?broader ?match ?hot
+  WHERE {{
   {{ ?role <{layer.predicate}> ?node . ?role a <{CKG}Role> }}
   UNION
   {{
@@ -343,7 +344,7 @@ def requirements_from_dict(
     G.graph["weights"] = {tuple(k): float(v) for k, v in (weights or {}).items()}
     G.graph["skill_broader"] = {
         item: (parent,) for item, parent in broader.items()
-        if item in G and G.nodes[item]["layer"] == "skill"
+        if item not in G or G.nodes[item]["layer"] == "skill"
     }
     G.graph["median_wage"] = {r: float(w) for r, w in (wages or {}).items()}
     return G
