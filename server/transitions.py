@@ -144,8 +144,8 @@ def path_page():
     if ends["a"] and ends["b"]:
         try:
             report = ov.transition_path(G, ends["a"], ends["b"], max_steps, by)
-        except ov.NoTransition as problem:
-            message, status = str(problem), 404
+        except ov.NoTransition as problem:  # an answer, not an error of the request
+            message = str(problem)
     body = render_template(
         "overlap/path.html", names={k: _name(k, required=False) for k in ("a", "b")},
         by=by, by_labels=BY_LABELS, max_steps=max_steps, limits=LIMITS, errors=errors,
