@@ -106,7 +106,7 @@ class Row:
         if column and field is not None:
             reason = f"column {column!r}: {reason}"
         if self.sheet is not None:
-            cell = f"{_column_letter(field)}{self.line}" if field else f"row {self.line}"
+            cell = f"cell {_column_letter(field)}{self.line}" if field else f"row {self.line}"
             reason = f"sheet {self.sheet!r}, {cell}: {reason}"
         return InputError(reason, file=self.file, line=self.line, column=field)
 
