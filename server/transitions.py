@@ -107,53 +107,48 @@ def _status(errors: dict) -> int:
     return max((e.pop("status") for e in errors.values()), default=200)
 
 
+def _page(template: str, errors: dict, **context) -> Response:
+    """A career-move page with the role picker, the ``by`` choices and the role errors."""
+    status = _status(errors)
+    body = render_template(
+        template, by_labels=BY_LABELS, errors=errors, shown=SHOWN,
+        picker=_picker_names(ov.cached_requirements_graph(store())), **context,
+    )
+    return Response(body, status=status)
+
+
 @bp.route("/next")
 def next_page():
     """Where a role can go next, least to learn first."""
-    kg = store()
-    G = ov.cached_requirements_graph(kg)
-    by = _by()
-    top = _int("top", *LIMITS["top"])
+    by, top = _by(), _int("top", *LIMITS["top"])
     errors: dict = {}
-    role = _resolved(kg, "role", errors, "transitions.next_page")
-    report = None
-    if role is not None:
-        report = {"role": {**ov.role_ref(G, role), "wage": ov.wage_of(G, role)},
-                  "next": ov.next_roles(G, role, top, by)}
-    status = _status(errors)
-    body = render_template(
-        "overlap/next.html", name=_name("role", required=False), by=by, top=top,
-        by_labels=BY_LABELS, errors=errors, report=report, shown=SHOWN,
-        picker=_picker_names(G),
+    role = _resolved(store(), "role", errors, "transitions.next_page")
+    report = ov.next_report(store(), role, top, by) if role else None
+    return _page(
+        "overlap/next.html", errors, name=_name("role", required=False), by=by, top=top,
+        report=report,
         api_url=url_for("transitions.api_next", role=role, top=top, by=by) if report else None,
     )
-    return Response(body, status=status)
 
 
 @bp.route("/path")
 def path_page():
     """The path between two roles that needs the least learning."""
-    kg = store()
-    G = ov.cached_requirements_graph(kg)
-    by = _by()
-    max_steps = _int("max_steps", *LIMITS["max_steps"])
+    by, max_steps = _by(), _int("max_steps", *LIMITS["max_steps"])
     errors: dict = {}
-    ends = {key: _resolved(kg, key, errors, "transitions.path_page") for key in ("a", "b")}
+    ends = {key: _resolved(store(), key, errors, "transitions.path_page") for key in ("a", "b")}
     report = message = None
-    status = _status(errors)
     if ends["a"] and ends["b"]:
         try:
-            report = ov.transition_path(G, ends["a"], ends["b"], max_steps, by)
+            report = ov.path_report(store(), ends["a"], ends["b"], max_steps, by)
         except ov.NoTransition as problem:  # an answer, not an error of the request
             message = str(problem)
-    body = render_template(
-        "overlap/path.html", names={k: _name(k, required=False) for k in ("a", "b")},
-        by=by, by_labels=BY_LABELS, max_steps=max_steps, limits=LIMITS, errors=errors,
-        report=report, message=message, shown=SHOWN, picker=_picker_names(G),
+    return _page(
+        "overlap/path.html", errors, names={k: _name(k, required=False) for k in ("a", "b")},
+        by=by, max_steps=max_steps, limits=LIMITS, report=report, message=message,
         api_url=url_for("transitions.api_path", a=ends["a"], b=ends["b"],
                         max_steps=max_steps, by=by) if report else None,
     )
-    return Response(body, status=status)
 
 
 @bp.route("/skills")
