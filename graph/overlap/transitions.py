@@ -43,8 +43,10 @@ __all__ = [
     "path_report",
 ]
 
-#: Out-degree of each role in the transition graph: its most similar roles.
-DEGREE = 10
+#: Out-degree of each role in the transition graph: its most similar roles.  On O*NET 29.2,
+#: 10 left Registered Nurses 5 moves from Medical and Health Services Managers (150 roles
+#: within 4 moves); 20 reaches 372 within 4 moves, the manager among them.
+DEGREE = 20
 #: Added to each move's cost, so that of two equally cheap routes the shorter wins.
 STEP_COST = 0.05
 #: Default most moves of a path.
