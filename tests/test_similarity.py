@@ -248,6 +248,12 @@ x:triage a ckg:Skill ; rdfs:label "Triage" ; skos:broader x:esco-care .
 x:maths a ckg:Skill ; rdfs:label "Maths" .
 x:charting a ckg:Tool ; rdfs:label "Charting software" ; ckg:hotTechnology true .
 x:stethoscope a ckg:Equipment ; rdfs:label "Stethoscope" .
+x:nurse ckg:relatedOccupation x:rel1, x:rel2 .
+x:rel1 a ckg:RelatedOccupation ; ckg:relatedRole x:hermit-like ;
+    ckg:relatednessTier "Primary-Short" ; ckg:relatednessIndex 1 .
+x:rel2 a ckg:RelatedOccupation ; ckg:relatedRole x:medic ; ckg:relatednessTier "Supplemental" ;
+    ckg:relatednessIndex 2 .
+x:hermit-like a ckg:Role ; rdfs:label "Lighthouse keeper" ; ckg:requiresSkill x:solitude .
 x:wage a ckg:SalaryFigure ; ckg:role x:nurse ; ckg:statistic ckg:Median ;
     ckg:dimension ckg:OverallDimension ; ckg:qualifier ckg:Exact ;
     ckg:amount 86070.0 ; schema:currency "USD" ; ckg:year "2024"^^xsd:gYear .
@@ -307,6 +313,11 @@ def test_cli_and_web_answer_the_same_json(store, tmp_path):
     assert web == cli("next", "test nurse", "--top", "3")
     assert web["role"]["wage"] == 86070.0
     assert web["next"][0]["role"]["iri"] == X + "medic"
+    # O*NET's own list is shown as it is, in its order ...
+    assert [(r["role"]["label"], r["tier"], r["index"]) for r in web["related"]] == [
+        ("Lighthouse keeper", "Primary-Short", 1), ("Test medic", "Supplemental", 2)]
+    # ... and never feeds the computed moves: the keeper shares nothing, so is no move
+    assert X + "hermit-like" not in {n["role"]["iri"] for n in web["next"]}
     web = client.get("/api/path?a=99-0001.00&b=test%20medic").json
     assert web == cli("path", "99-0001.00", "test medic")
     assert [s["role"]["iri"] for s in web["steps"]] == [X + "nurse", X + "medic"]
@@ -336,6 +347,8 @@ def test_pages_show_moves_paths_and_the_market(store):
     client = create_app({"STORE": store, "TESTING": True}).test_client()
     page = client.get("/next?role=test%20nurse")
     assert page.status_code == 200 and b"Test medic" in page.data and b"$86,070" in page.data
+    assert b"O*NET's own list of related occupations" in page.data
+    assert b"Lighthouse keeper" in page.data
     page = client.get("/path?a=test%20nurse&b=test%20medic")
     assert page.status_code == 200 and b"Triage" in page.data
     page = client.get("/path?a=test%20nurse&b=test%20medic&max_steps=1")

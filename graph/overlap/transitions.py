@@ -23,6 +23,8 @@ import networkx as nx
 import numpy as np
 
 from ..errors import NotFound
+from ..labels import label_pattern, local_name, pick_label
+from ..namespaces import CKG, SKOS
 from ..search import resolve_name
 from ..store import Store
 from .model import _check_by, _role, cached_requirements_graph, requirement_weight
@@ -37,6 +39,7 @@ __all__ = [
     "to_learn",
     "wage_of",
     "next_roles",
+    "related_occupations",
     "transition_graph",
     "transition_path",
     "next_report",
@@ -283,20 +286,52 @@ def transition_path(G: nx.Graph, a: str, b: str, max_steps: int = MAX_STEPS,
     return {"steps": steps, "cost": total, "max_steps": max_steps, "by": by}
 
 
+def _related_query(role: str) -> str:
+    return f"""SELECT ?other ?tier ?index ?code ?labelP ?labelR WHERE {{
+  <{role}> <{CKG}relatedOccupation> ?link . ?link <{CKG}relatedRole> ?other .
+  OPTIONAL {{ ?link <{CKG}relatednessTier> ?tier }}
+  OPTIONAL {{ ?link <{CKG}relatednessIndex> ?index }}
+  OPTIONAL {{ ?other <{SKOS}notation> ?code }}
+  {label_pattern("other", "label")}
+}}"""
+
+
+def related_occupations(store: Store, role: str) -> list[dict]:
+    """O*NET's own list of occupations related to ``role`` (its Related Occupations file,
+    when imported): ``role`` (``iri``, ``label``, ``code``), ``tier`` and ``index`` (O*NET's
+    rank), in O*NET's order.  Shown beside the computed moves, never used to compute them.
+    """
+    found: dict[str, dict] = {}
+    for row in store.query(_related_query(role)).to_python():
+        other = row["other"]
+        entry = found.setdefault(other, {
+            "role": {"iri": other, "label": pick_label(row, "label") or local_name(other),
+                     "code": None},
+            "tier": str(row["tier"]) if "tier" in row else None,
+            "index": int(row["index"]) if "index" in row else None,
+        })
+        if "code" in row and (entry["role"]["code"] is None
+                              or str(row["code"]) < entry["role"]["code"]):
+            entry["role"]["code"] = str(row["code"])
+    return sorted(found.values(), key=lambda e: (e["index"] is None, e["index"] or 0,
+                                                 e["role"]["label"].lower()))
+
+
 def _resolve(store: Store, name: str) -> str:
     return resolve_name(store, name, "role").iri
 
 
 def next_report(store: Store, role: str, k: int = 10, by: str = "all") -> dict:
     """Resolve a role name and list where it can go next: the JSON of ``careerkg next``
-    and ``/api/next`` — ``role`` (with ``wage``), ``by``, ``next``."""
+    and ``/api/next`` — ``role`` (with ``wage``), ``by``, ``next``, and ``related``
+    (:func:`related_occupations`: O*NET's own list, empty when not imported)."""
     _check_by(by)
     if k < 1:
         raise ValueError(f"k must be at least 1 (got {k})")
     iri = _resolve(store, role)
     G = cached_requirements_graph(store)
     return {"role": {**role_ref(G, iri), "wage": wage_of(G, iri)}, "by": by,
-            "next": next_roles(G, iri, k, by)}
+            "next": next_roles(G, iri, k, by), "related": related_occupations(store, iri)}
 
 
 def path_report(store: Store, a: str, b: str, max_steps: int = MAX_STEPS,
