@@ -217,6 +217,9 @@ def next_(role, top, by, fmt, store, update_endpoint):
     ]
     echo_table(["#", "role", "code", "has", "similarity", "wage", "to learn"], rows,
                max_width=80)
+    if report["related"]:
+        click.echo("\nO*NET's own list of related occupations (not used above): "
+                   + "; ".join(r["role"]["label"] for r in report["related"]))
 
 
 def _name_code(ref: dict) -> str:
