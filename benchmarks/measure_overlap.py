@@ -108,7 +108,7 @@ def related_quality(G, reference: dict[str, set[str]], metric: str = "weighted",
         scores[i] = -1.0
         # Best first; ties by IRI (the product's order), roles sorted by IRI already.
         order = np.lexsort((np.arange(len(roles)), -scores))[:20]
-        top = [roles[j][len(ONET_PREFIX):] for j in order if scores[j] >= 0]
+        top = [roles[j][len(ONET_PREFIX):] for j in order if scores[j] > 0]
         precision.append(len(set(top[:10]) & related) / 10)
         recall.append(len(set(top[:20]) & related) / len(related))
         evaluated += 1

@@ -405,3 +405,33 @@ def test_real_technology_similarity_matches_the_raw_file(onet_graph, code):
         assert {m["label"] for m in move["missing"]} == raw[target] - raw[code]
         assert move["shared"] == len(raw[target] & raw[code])
         assert move["wage_change"] is None  # no wages imported
+
+
+def test_the_benchmark_scores_rankings_as_similar_roles_ranks_them():
+    """precision@10 / recall@20 of benchmarks.measure_overlap on a hand-made taxonomy, against
+    the same figures counted from similar_roles' own lists."""
+    import random
+
+    from benchmarks.measure_overlap import related_quality
+
+    rng = random.Random(13)
+    codes = [f"11-{n:04d}.00" for n in range(30)]
+    roles = {ONET + c: rng.sample([f"s{k}" for k in range(25)], rng.randint(2, 8))
+             for c in codes}
+    roles[ID + "role/seed"] = ["s1", "s2", "s3"]  # outside the reference's universe
+    G = ov.requirements_from_dict(roles)
+    reference = {c: set(rng.sample([o for o in codes if o != c], 6)) for c in codes[:20]}
+    reference["99-9999.00"] = {"11-0001.00"}  # not an occupation of the graph: left out
+    precision, recall = [], []
+    for code, related in sorted(reference.items()):
+        if ONET + code not in G:
+            continue
+        ranked = [s["codes"][0] if s["codes"] else s["iri"].rsplit("/", 1)[1]
+                  for s in ov.similar_roles(G, ONET + code, k=40)
+                  if s["iri"].startswith(ONET)]
+        precision.append(len(set(ranked[:10]) & related) / 10)
+        recall.append(len(set(ranked[:20]) & related) / len(related))
+    got = related_quality(G, reference)
+    assert got["occupations"] == 20
+    assert got["precision_at_10"] == pytest.approx(sum(precision) / 20)
+    assert got["recall_at_20"] == pytest.approx(sum(recall) / 20)
