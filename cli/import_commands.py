@@ -140,8 +140,8 @@ def build(data_dir, quiet, fmt, store, update_endpoint):
     started = time.perf_counter()
 
     def said(report):
-        if fmt == "text":
-            click.echo(f"  {report.summary()}", err=quiet is False)
+        if fmt == "text" and not quiet:
+            click.echo(f"  {report.summary()}", err=True)
 
     with open_from_options(spec, update_endpoint) as kg:
         reports = build_graph(kg, data_dir, show_progress=not quiet, on_step=said)

@@ -255,7 +255,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
         return output.decode(errors="replace")
 
     shown = run()
-    assert "reading technologies" in shown and "loading onet" in shown and "%|" in shown
+    assert "reading Technology Skills" in shown and "loading onet" in shown and "%|" in shown
     assert "%|" not in run("--quiet")
 
 

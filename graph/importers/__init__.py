@@ -7,14 +7,14 @@ with the file, line and column of the first problem), builds the source's triple
 them to :meth:`~careerkg.graph.store.Store.replace_source` once — so a bad file never changes
 the store, and importing the same input again changes nothing.
 
-=========  ==============================================  =====================
-kind       input                                           default source name
-=========  ==============================================  =====================
-``onet``   a folder of O*NET database text files           ``onet``
-``esco``   a folder of ESCO's CSV export                   ``esco``
-``csv``    a CSV file of your own roles (docs/import.md)   ``csv-<file stem>``
-``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file    ``rdf-<file stem>``
-=========  ==============================================  =====================
+=========  ================================================  =====================
+kind       input                                             default source name
+=========  ================================================  =====================
+``onet``   a folder or zip of the O*NET database (xlsx/txt)  ``onet``
+``esco``   a folder of ESCO's CSV export                     ``esco``
+``csv``    a CSV file of your own roles (docs/import.md)     ``csv-<file stem>``
+``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file      ``rdf-<file stem>``
+=========  ================================================  =====================
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ from .common import (
     ImportReport,
     id_iri,
 )
-from .pipeline import Found, Importer, Reading, file_source_name, run_import
+from .pipeline import FileImporter, Found, Reading, run_import
 from .tabular import Row, read_csv
 
 __all__ = ["import_csv", "KINDS", "COLUMNS"]
@@ -235,18 +235,12 @@ def build_csv(path: Path, existing: dict[str, Existing], dataset: str):
     return b, dict(counts), warnings
 
 
-class CsvImporter(Importer):
+class CsvImporter(FileImporter):
     kind = "csv"
-
-    def default_name(self, path: Path) -> str:
-        return file_source_name(path, "csv")
-
-    def title_for(self, path: Path) -> str:
-        return f"Own roles from {path.name}"
+    title = "Own roles from {name}"
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
-        if not path.is_file():
-            raise InputError("no such file", file=str(path))
+        self.require_file(path)
         # What the file adds depends on what the other sources already hold.
         others = sorted(f"{s.name}:{s.digest}" for s in store.sources() if s.name != name)
         return Found([path], str(path), depends=others, state=name)

@@ -32,7 +32,8 @@ An importer is an instance of a subclass of :class:`Importer` registered in
 and implements two methods:
 
 ``locate(self, store, path, name, options) -> Found``
-    Check that ``path`` is what the importer reads (a folder, a zip, a file) and return a
+    (``name`` is the source name the import will have.)  Check that ``path`` is what the
+    importer reads (a folder, a zip, a file) and return a
     :class:`Found`: ``files`` — every input file the result depends on (their bytes are
     hashed), ``depends`` — anything else it depends on as strings (the seed's digest when
     it links to the seed, other sources' digests ...), ``where`` — how to name the input in
@@ -50,6 +51,9 @@ and implements two methods:
     (:func:`~careerkg.graph.importers.common.progress`) while reading.  Never write to the
     store: the pipeline does that once, at the end.
 
+An importer of one file subclasses :class:`FileImporter` instead: its default source name is
+``<kind>-<file stem>`` and its ``title`` may use ``{name}`` (the file's name).
+
 A module keeps a function with the historic signature for its callers::
 
     def import_onet(store, path, *, name=None, progress=False, **options) -> ImportReport:
@@ -65,11 +69,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..errors import InputError
 from ..stats import class_counts
 from ..store import Payload, Store
 from .common import Builder, ImportReport, digest_of, progress, slugify, timer
 
-__all__ = ["Importer", "Found", "Reading", "run_import", "load_triples"]
+__all__ = ["Importer", "FileImporter", "Found", "Reading", "run_import", "load_triples"]
 
 
 @dataclass
@@ -118,6 +123,22 @@ class Importer:
 
     def read(self, store: Store, found: Found, progress: bool) -> Reading:
         raise NotImplementedError
+
+
+class FileImporter(Importer):
+    """An importer of one file: named ``<kind>-<file stem>`` unless given a name, titled
+    ``title`` with ``{name}`` the file's name."""
+
+    def default_name(self, path: Path) -> str:
+        return file_source_name(path, self.kind)
+
+    def title_for(self, path: Path) -> str:
+        return self.title.format(name=path.name)
+
+    @staticmethod
+    def require_file(path: Path) -> None:
+        if not path.is_file():
+            raise InputError("no such file", file=str(path))
 
 
 def file_source_name(path: Path, prefix: str) -> str:

@@ -14,25 +14,19 @@ from pathlib import Path
 from ..errors import InputError
 from ..formats import RDF_FORMATS, rdf_format_for_path
 from ..store import Payload, Store
-from .pipeline import Found, Importer, Reading, file_source_name, run_import
+from .pipeline import FileImporter, Found, Reading, run_import
 
 __all__ = ["import_rdf", "RDF_IMPORTER"]
 
 TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 
 
-class RdfImporter(Importer):
+class RdfImporter(FileImporter):
     kind = "rdf"
-
-    def default_name(self, path: Path) -> str:
-        return file_source_name(path, "rdf")
-
-    def title_for(self, path: Path) -> str:
-        return f"RDF file {path.name}"
+    title = "RDF file {name}"
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
-        if not path.is_file():
-            raise InputError("no such file", file=str(path))
+        self.require_file(path)
         try:
             fmt = rdf_format_for_path(str(path))
         except ValueError as error:
