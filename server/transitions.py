@@ -6,7 +6,8 @@
 
 Every answer comes from :mod:`careerkg.graph.overlap` (``next_report``, ``path_report``,
 ``skills_report``), the functions the CLI calls; names are resolved with
-:func:`careerkg.graph.search.resolve_name`.
+:func:`careerkg.graph.search.resolve_name` (an unknown or ambiguous name is answered by the
+search blueprint's app-wide handlers: 404 / 400 with the candidates).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from careerkg.graph import overlap as ov
 from careerkg.graph.search import AmbiguousName, NameNotFound, resolve_name
 
 from .errors import HttpProblem, problem_response
-from .overlap import BY_LABELS, _api_json, _by, _candidates, _int, _picker_names, _role_error
+from .overlap import BY_LABELS, _api_json, _by, _int, _picker_names, _role_error
 from .state import store
 
 __all__ = ["bp"]
@@ -29,16 +30,6 @@ LIMITS = {"top": (10, 100), "max_steps": (ov.MAX_STEPS, 10), "skills": (50, 1000
           "min_roles": (ov.WAGE_MIN_ROLES, 10_000)}
 #: Missing requirements shown per role on the pages before "and N more".
 SHOWN = 8
-
-
-@bp.errorhandler(NameNotFound)
-def _unknown(error: NameNotFound):
-    return problem_response(404, str(error), detail={"candidates": _candidates(error)})
-
-
-@bp.errorhandler(AmbiguousName)
-def _ambiguous(error: AmbiguousName):
-    return problem_response(400, str(error), detail={"candidates": _candidates(error)})
 
 
 @bp.errorhandler(ov.NoTransition)
