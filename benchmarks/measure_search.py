@@ -98,9 +98,10 @@ def _store_of(vocabulary: SearchVocabulary):
     """An in-memory store holding the vocabulary as Turtle (for the app)."""
     import json
 
+    from careerkg.graph.factory import open_store
     from careerkg.graph.formats import rdf_format
     from careerkg.graph.namespaces import CKG
-    from careerkg.graph.store import Payload, open_store
+    from careerkg.graph.store import Payload
 
     predicates = {gs.PREFERRED: "skos:prefLabel", gs.CODE: "skos:notation",
                   gs.ALTERNATIVE: "skos:altLabel"}

@@ -25,6 +25,7 @@ import time
 import networkx as nx
 from networkx.algorithms import bipartite
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.namespaces import CKG
 from careerkg.graph.overlap import (
     requirements_graph,
@@ -33,7 +34,6 @@ from careerkg.graph.overlap import (
     similar_roles,
 )
 from careerkg.graph.overlap.similarity import pairwise_similarity
-from careerkg.graph.store import open_store
 
 from .datasets import Dataset
 from .report import Row

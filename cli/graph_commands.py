@@ -9,10 +9,11 @@ import click
 
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.library import canned_query, load_library
-from careerkg.graph.sparql import QuerySyntaxError, with_default_prefixes
+from careerkg.graph.sparql import analyse
 from careerkg.graph.stats import graph_counts
+from careerkg.graph.userquery import run_text, run_text_serialized
 
-from .common import echo_table, open_from_options, reports_errors, store_options
+from .common import echo_table, open_from_options, reports_errors, store_options, write_output
 
 EXPORT_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
 
@@ -56,9 +57,7 @@ def export(fmt, output, store, update_endpoint):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_output(data, output)
         click.echo(f"Wrote {len(data):,} bytes of {RDF_FORMATS[fmt].media_type} to {output}",
                    err=True)
 
@@ -110,22 +109,22 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
             text = canned_query(name_or_file).bind(values)
     elif values:
         raise click.UsageError("--param binds parameters of canned queries and .rq files only")
-    full_text = with_default_prefixes(text)
     with open_from_options(store, update_endpoint) as kg:
-        try:
-            result = kg.query(full_text)
-        except QuerySyntaxError as error:  # report positions in the user's text
-            raise error.shifted(full_text.count("\n") - text.count("\n")) from None
-    if result.kind == "graph":
-        out_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}.get(fmt, "turtle")
-        sys.stdout.buffer.write(result.serialize(out_fmt))
-    elif fmt == "table":
-        if result.kind == "boolean":
-            click.echo("yes" if result.boolean else "no")
-        else:
-            echo_table(result.variables, result.rows)
+        if fmt == "table":
+            result = run_text(kg, text)
+        else:  # the engine writes the answer; a graph comes as RDF
+            graph_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}[fmt]
+            body, _info = run_text_serialized(
+                kg, text, graph_fmt if analyse(text).returns_graph else fmt
+            )
+    if fmt != "table":
+        sys.stdout.buffer.write(body)
+    elif result.kind == "graph":
+        sys.stdout.buffer.write(result.serialize("turtle"))
+    elif result.kind == "boolean":
+        click.echo("yes" if result.boolean else "no")
     else:
-        sys.stdout.buffer.write(result.serialize(fmt))
+        echo_table(result.variables, result.rows)
     sys.stdout.flush()
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from careerkg.graph.builtin import BUILTIN_SOURCES
+from careerkg.graph.factory import store_spec
 from careerkg.graph.importers import IMPORTERS, import_source
 from careerkg.graph.importers.build import build as build_graph
 from careerkg.graph.importers.build import default_data_dir
 from careerkg.graph.importers.onet import PARTS
-from careerkg.graph.store import store_spec
 
 from .common import open_from_options, reports_errors, store_options
 

@@ -26,6 +26,7 @@ __all__ = [
     "DCAT",
     "ESCO_MODEL",
     "SH",
+    "OA",
     "SD",
     "VOID",
     "FORMATS",
@@ -60,6 +61,8 @@ DCAT = "http://www.w3.org/ns/dcat#"
 ESCO_MODEL = "http://data.europa.eu/esco/model#"
 #: SHACL.
 SH = "http://www.w3.org/ns/shacl#"
+#: W3C Web Annotation (a passage's source and position selector).
+OA = "http://www.w3.org/ns/oa#"
 #: SPARQL 1.1 Service Description.
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -176,7 +176,7 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> ds = "https://w3id.org/careerkg/id/role/data-scientist"
     >>> figures = salary_figures(open_store(None), [ds])
     >>> all(f.role == ds for f in figures)

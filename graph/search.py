@@ -27,7 +27,7 @@ digest of each): an import or a drop changes it, and the next search rebuilds th
 For memory and remote stores the index is held in memory, rebuilt the same way when the
 sources change.  :func:`search_index` keeps one index per store.
 
->>> from careerkg.graph.store import open_store
+>>> from careerkg.graph.factory import open_store
 >>> store = open_store(None)
 >>> [(hit.label, hit.type) for hit in search(store, "machine lerning engineer", limit=1)]
 [('Machine learning engineer', 'role')]

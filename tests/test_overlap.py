@@ -19,10 +19,11 @@ from networkx.algorithms import bipartite
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.executor import IsolatedStore, PoolConfig
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import CKG, ID, RDFS, SKOS
 from careerkg.graph.overlap.similarity import RoleMatrix, pairwise_similarity, top_k_similar
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 ROLE = ID + "role/"
 TOOL = ID + "tool/"
@@ -341,14 +342,14 @@ def test_the_seed_graph_has_roles_skills_tools_industries(seed_store):
     assert G[DS][SKILL + "programming"]["relation"] == "requiresSkill"
     assert G.nodes[SKILL + "linear-algebra"]["broader"] == (SKILL + "mathematics-and-statistics",)
     industries = {G.nodes[n]["label"] for n in G[DS] if G.nodes[n]["layer"] == "industry"}
-    # "Data scientists play a crucial role in marketing, retail, media, and logistics"
+    # the article's industries for data scientists: marketing, retail, media, logistics
     assert {"Marketing", "Retail", "Media", "Logistics"} <= industries
 
 
 def test_known_answers_from_the_article(seed_store):
     """Written from the article, not from running the code.
 
-    MLE: "programming languages, especially Python, C++, Java, and R"; TensorFlow, Keras,
+    MLE: programming languages Python, C++, Java and R; TensorFlow, Keras,
     PyTorch; Hadoop, Spark; version control (Git).  DS: "Python, R, and SQL"; Matplotlib,
     Seaborn, Tableau.  Both list programming as a skill.
     """
@@ -452,7 +453,7 @@ def test_a_role_by_code_and_the_precedence_of_matches(memory_store):
     with pytest.raises(ov.AmbiguousRole) as caught:
         ov.resolve_role(memory_store, "analyst")
     message = str(caught.value)
-    assert "2 roles" in message and ROLE + "quant" in message and ROLE + "bi" in message
+    assert "2 roles" in message and "role:quant" in message and "role:bi" in message
     assert {iri for iri, _ in caught.value.candidates} == {ROLE + "quant", ROLE + "bi"}
 
 

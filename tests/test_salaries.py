@@ -17,18 +17,18 @@ def test_salary_figures_keep_their_qualifiers(seed_store):
     figures = salary_figures(seed_store, [MLE, DS])
     by_key = {(f.role, f.dimension, f.group_label): f for f in figures}
     senior = by_key[(MLE, "experience", "Senior")]
-    # "those with over 10 years can earn more than $150,000"
+    # senior (over 10 years): more than $150,000
     assert (senior.qualifier, senior.amount, senior.wording) == ("at-least", 150000,
                                                                 "over $150,000")
     entry = by_key[(DS, "experience", "Entry level")]
-    # "Entry-level data scientists earn about $85,000"
+    # entry level data scientists: about $85,000
     assert (entry.qualifier, entry.wording) == ("approximate", "about $85,000")
     overall = by_key[(MLE, "overall", "Overall")]
     assert (overall.qualifier, overall.wording) == ("exact", "$112,806")
     ranges = [f for f in figures if f.qualifier == "relative-range"]
-    # "in smaller cities, salaries might be 10-20% lower for both roles"
+    # smaller cities: 10-20% lower, for both roles
     assert {f.role for f in ranges} == {MLE, DS}
-    # ... relative to the tech hubs' figure ("In tech hubs like San Francisco and New York")
+    # ... relative to the tech hubs' figure (San Francisco, New York)
     assert all(f.wording == "10–20% lower than Tech hubs" for f in ranges)
     dims = [f.dimension for f in figures]
     assert dims == sorted(dims, key=["overall", "experience", "location", "industry"].index)

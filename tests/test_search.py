@@ -16,9 +16,10 @@ import pytest
 from conftest import ONET_DIR
 
 from careerkg.graph import search as gs
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import CKG, ID
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 ROLE = ID + "role/"
 SKILL = ID + "skill/"

@@ -210,6 +210,8 @@ class OnetData:
     #: (occupation code, technology name, commodity code, hot, in demand)
     technology_rows: list[tuple[str, str, str, bool, bool]]
     commodities: dict[str, str]
+    #: The name of the occupations' file (for messages).
+    occupations_file: str = OCCUPATIONS
     #: (occupation code, tool name, commodity code) from Tools Used
     equipment_rows: list[tuple[str, str, str]] = field(default_factory=list)
     #: table (SKILLS or KNOWLEDGE) → element id → element name
@@ -248,9 +250,11 @@ def find_tables(files: InputFiles, without: tuple[str, ...] = ()) -> dict[str, M
         if member is not None:
             found[stem] = member
         elif stem in (OCCUPATIONS, TECHNOLOGY):
-            where = f"{files.path}/{stem}.xlsx (or .txt)"
+            # named in the format of the other tables (an Excel folder misses a workbook)
+            ext = next((e for e in FORMATS for other in (OCCUPATIONS, TECHNOLOGY)
+                        if files.find(other + e)), FORMATS[0])
             raise InputError(f"missing file {stem + '.xlsx'!r} or {stem + '.txt'!r}: {NEED}",
-                             file=where)
+                             file=f"{files.path}/{stem}{ext}")
     return found
 
 
@@ -265,12 +269,13 @@ def _rows(member: Member, required: list[str], show_progress: bool):
                     enabled=show_progress)
 
 
-def _code(row: Row, column: str, occupations: dict | None) -> str:
+def _code(row: Row, column: str, occupations: dict | None,
+          occupations_file: str = OCCUPATIONS) -> str:
     code = row[column].strip()
     if not SOC_CODE.match(code):
         raise row.error(column, f"{code!r} is not an O*NET-SOC code (NN-NNNN.NN)")
     if occupations is not None and code not in occupations:
-        raise row.error(column, f"occupation {code} is not in {OCCUPATIONS!r}")
+        raise row.error(column, f"occupation {code} is not in {occupations_file!r}")
     return code
 
 
@@ -343,8 +348,11 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
                                               f"{first_line[code]})")
         first_line[code] = row.line
         occupations[code] = Occupation(code, _text(row, "Title"), row["Description"].strip())
+    data = OnetData(str(files.path), [m.name for m in tables.values()], occupations, [], {},
+                    occupations_file=tables[OCCUPATIONS].name)
 
-    data = OnetData(str(files.path), [m.name for m in tables.values()], occupations, [], {})
+    def code_of(row: Row, column: str = "O*NET-SOC Code") -> str:
+        return _code(row, column, occupations, data.occupations_file)
     commodity_line: dict[str, tuple[str, int]] = {}
 
     def commodity(row: Row) -> str:
@@ -362,7 +370,7 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
 
     for row in _rows(tables[TECHNOLOGY], ["O*NET-SOC Code", "Example", "Commodity Code",
                                           "Commodity Title", "Hot Technology"], show_progress):
-        code = _code(row, "O*NET-SOC Code", occupations)
+        code = code_of(row)
         name = _text(row, "Example")
         in_demand = _flag(row, "In Demand") if "In Demand" in row.fields else False
         data.technology_rows.append((code, name, commodity(row), _flag(row, "Hot Technology"),
@@ -371,7 +379,7 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
     if ALTERNATE_TITLES in tables:
         for row in _rows(tables[ALTERNATE_TITLES], ["O*NET-SOC Code", "Alternate Title"],
                          show_progress):
-            titles = occupations[_code(row, "O*NET-SOC Code", occupations)].alternate_titles
+            titles = occupations[code_of(row)].alternate_titles
             for column in ("Alternate Title", "Short Title"):
                 value = row.get(column, "").strip()
                 if value and value.lower() != "n/a" and value not in titles:
@@ -380,7 +388,7 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
     if TOOLS_USED in tables:
         for row in _rows(tables[TOOLS_USED], ["O*NET-SOC Code", "Example", "Commodity Code",
                                               "Commodity Title"], show_progress):
-            code = _code(row, "O*NET-SOC Code", occupations)
+            code = code_of(row)
             data.equipment_rows.append((code, _text(row, "Example"), commodity(row)))
 
     for table in (SKILLS, KNOWLEDGE):
@@ -400,7 +408,7 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
         seen: set[str] = set()
         for row in _rows(tables[TASKS], ["O*NET-SOC Code", "Task ID", "Task", "Task Type"],
                          show_progress):
-            code = _code(row, "O*NET-SOC Code", occupations)
+            code = code_of(row)
             task_id = str(_integer(row, "Task ID", 1))
             if task_id in seen:
                 raise row.error("Task ID", f"task {task_id} appears twice")
@@ -421,7 +429,7 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
             _text(row, "Name")
     if JOB_ZONES in tables:
         for row in _rows(tables[JOB_ZONES], ["O*NET-SOC Code", "Job Zone"], show_progress):
-            code = _code(row, "O*NET-SOC Code", occupations)
+            code = code_of(row)
             zone = _integer(row, "Job Zone", 1, 5)
             if data.job_zone_reference and zone not in data.job_zone_reference:
                 raise row.error("Job Zone", f"job zone {zone} is not in "
@@ -433,8 +441,8 @@ def read_tables(files: InputFiles, tables: dict[str, Member], show_progress: boo
     if RELATED in tables:
         for row in _rows(tables[RELATED], ["O*NET-SOC Code", "Related O*NET-SOC Code",
                                            "Relatedness Tier", "Index"], show_progress):
-            code = _code(row, "O*NET-SOC Code", occupations)
-            other = _code(row, "Related O*NET-SOC Code", occupations)
+            code = code_of(row)
+            other = code_of(row, "Related O*NET-SOC Code")
             data.related.append((code, other, _text(row, "Relatedness Tier"),
                                  _integer(row, "Index", 1)))
     return data
@@ -444,7 +452,7 @@ def _read_ratings(member: Member, table: str, data: OnetData, show_progress: boo
     columns = ["O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value"]
     names = data.elements.setdefault(table, {})
     for row in _rows(member, columns, show_progress):
-        code = _code(row, "O*NET-SOC Code", data.occupations)
+        code = _code(row, "O*NET-SOC Code", data.occupations, data.occupations_file)
         element = _element(row, names)
         scale = _text(row, "Scale ID")
         if scale not in SCALES:

@@ -184,7 +184,7 @@ def requirements_graph(
 
     Examples
     --------
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> G = requirements_graph(open_store(None))
     >>> G.nodes["https://w3id.org/careerkg/id/tool/python"]["kind"]
     'programming-language'
