@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers.onet import import_onet
 from careerkg.graph.overlap import (
     NoTransition,
@@ -38,7 +39,6 @@ from careerkg.graph.overlap import (
 )
 from careerkg.graph.overlap.similarity import RoleMatrix
 from careerkg.graph.overlap.views import role_matrix
-from careerkg.graph.store import open_store
 
 from .report import Row
 from .timing import Budget, quiet_gc, time_repeated

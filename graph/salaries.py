@@ -232,7 +232,7 @@ def median_wages(store: Store) -> dict[str, float]:
     so that role has none here; roles without such a figure are absent.  When a role has
     several (two surveys), the latest year's is kept, then the first figure's by IRI.
 
-    >>> from careerkg.graph.store import open_store
+    >>> from careerkg.graph.factory import open_store
     >>> median_wages(open_store(None))  # the article's figures state no statistic
     {}
     """

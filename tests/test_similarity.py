@@ -16,10 +16,11 @@ from click.testing import CliRunner
 
 from careerkg.cli.main import main as careerkg_cli
 from careerkg.graph import overlap as ov
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import ID
 from careerkg.graph.salaries import median_wages
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 from careerkg.server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
