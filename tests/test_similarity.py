@@ -89,6 +89,21 @@ def test_blocks_blend_ninety_five_five_where_both_roles_have_them():
         cosine(skill_a, skill_b))
 
 
+def test_a_role_without_skills_borrows_its_technology_neighbours_skill_profile():
+    layer = {"t1": "tool", "t2": "tool"}
+    G = ov.requirements_from_dict(
+        {"r1": ["s1", "s2", "t1"], "r2": ["s3", "s4", "t2"], "r3": ["s1", "s2"],
+         "new": ["t1"]}, layer=layer)
+    # new has no skills; by technologies it is like r1 only, so it is compared on skills as
+    # r1: r3 has r1's skills exactly (and no technologies to compare).
+    scores = {s["iri"]: s["similarity"] for s in ov.similar_roles(G, "new")}
+    assert scores == {"r1": pytest.approx(1.0), "r3": pytest.approx(1.0)}
+    # Only comparisons *from* new use the borrowed profile: r3 finds nothing in common.
+    assert "new" not in {s["iri"] for s in ov.similar_roles(G, "r3")}
+    # What new holds stays its own: all of r3's skills are to be learned.
+    assert sorted(ov.uncovered(G, "new", "r3")) == ["s1", "s2"]
+
+
 def test_the_same_skill_in_two_taxonomies_is_one_feature():
     G = ov.requirements_from_dict(
         {"seed-ds": ["seed:ml", "seed:stats"], "esco-ds": ["esco:ml", "esco:stats"],

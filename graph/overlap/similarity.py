@@ -229,6 +229,14 @@ class WeightedBlock:
     totals: np.ndarray
     #: per role: whether its ``profile`` row is non-zero
     present: np.ndarray
+    #: The rows a role is compared *from*: ``profile``, plus a borrowed row for a role with
+    #: nothing in the block (:meth:`WeightedMatrix.impute`); and where there is one.
+    source: sparse.csr_matrix | None = None
+    source_present: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.source is None:
+            self.source, self.source_present = self.profile, self.present
 
     @classmethod
     def build(cls, name: str, share: float, n_roles: int, features: list[str],
@@ -288,7 +296,8 @@ class WeightedMatrix:
     :mod:`careerkg.graph.overlap.weighted`.
 
     The similarity of roles ``i`` and ``j`` is ``Σ share_b · cos_b(i, j) / Σ share_b`` over
-    the blocks ``b`` in which both roles have something (0 when there is none); the cost of
+    the blocks ``b`` in which both roles have something (0 when there is none; ``i``'s side
+    may be a borrowed row, see :meth:`impute`); the cost of
     moving from ``i`` to ``j`` is ``Σ share_b · (1 − covered_b(i → j)) / Σ share_b`` over the
     blocks where ``j`` needs something, ``covered_b`` being the share of ``j``'s weight in
     the block that ``i`` already has.
@@ -304,32 +313,92 @@ class WeightedMatrix:
         except KeyError:
             raise KeyError(f"{role!r} is not a role of this matrix") from None
 
+    @staticmethod
+    def _sides(block: WeightedBlock, i: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """What role ``i`` is compared *to* in ``block``: every role's own profile; for a
+        role with a borrowed row, every role's ``source`` (borrowed rows meet each other)."""
+        if block.source_present[i] and not block.present[i]:
+            return block.source, block.source_present
+        return block.profile, block.present
+
     def scores(self, i: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The similarity of role ``i`` to every role (or to ``rows``); its own is 1 or 0."""
         size = len(self.roles) if rows is None else len(rows)
         numerator = np.zeros(size)
         denominator = np.zeros(size)
         for block in self.blocks:
-            if not block.present[i]:
+            if not block.source_present[i]:
                 continue
-            lo, hi = block.profile.indptr[i], block.profile.indptr[i + 1]
-            vector = np.zeros(block.profile.shape[1])
-            vector[block.profile.indices[lo:hi]] = block.profile.data[lo:hi]
-            target = block.profile if rows is None else block.profile[rows]
+            lo, hi = block.source.indptr[i], block.source.indptr[i + 1]
+            vector = np.zeros(block.source.shape[1])
+            vector[block.source.indices[lo:hi]] = block.source.data[lo:hi]
+            target, present = self._sides(block, i)
+            if rows is not None:
+                target, present = target[rows], present[rows]
             numerator += block.share * (target @ vector)
-            present = block.present if rows is None else block.present[rows]
             denominator += block.share * present
         return np.divide(numerator, denominator, out=np.zeros(size), where=denominator > 0)
 
+    def impute(self, name: str, neighbours: int) -> None:
+        """Give each role with nothing in block ``name`` (but something elsewhere) a
+        ``source`` row to be compared from: the mean ``profile`` row of the ``neighbours``
+        roles most like it by the other blocks that have one, weighted by that similarity
+        and scaled to length 1.  Only the comparisons *from* such a role use it (a borrowed
+        profile is a mean, close to everything: compared *to* it, every role would find it
+        among its nearest); ``profile``, ``direct``, ``cover`` and ``totals`` stay."""
+        target = next((b for b in self.blocks if b.name == name), None)
+        others = [b for b in self.blocks if b is not target]
+        if target is None or not others or not target.present.any():
+            return
+        elsewhere = np.logical_or.reduce([b.present for b in others])
+        missing = np.flatnonzero(~target.present & elsewhere)
+        if not len(missing):
+            return
+        source = target.profile.tolil()
+        filled = []
+        for i in missing.tolist():
+            numerator = np.zeros(len(self.roles))
+            denominator = np.zeros(len(self.roles))
+            for block in others:
+                if block.present[i]:
+                    lo, hi = block.profile.indptr[i], block.profile.indptr[i + 1]
+                    vector = np.zeros(block.profile.shape[1])
+                    vector[block.profile.indices[lo:hi]] = block.profile.data[lo:hi]
+                    numerator += block.share * (block.profile @ vector)
+                    denominator += block.share * block.present
+            scores = np.divide(numerator, denominator, out=np.zeros(len(self.roles)),
+                               where=denominator > 0)
+            scores[~target.present] = 0.0
+            candidates = np.flatnonzero(scores > 0)
+            if not len(candidates):
+                continue
+            top = candidates[np.lexsort((candidates, -scores[candidates]))[:neighbours]]
+            row = np.asarray(target.profile[top].T @ scores[top]).ravel()
+            norm = np.linalg.norm(row)
+            if norm > 0:
+                source[i] = row / norm
+                filled.append(i)
+        target.source = source.tocsr()
+        target.source_present = target.present.copy()
+        target.source_present[filled] = True
+
     def all_scores(self, rows: np.ndarray) -> np.ndarray:
-        """Similarities of ``rows`` (a few roles) to every role, as a dense array."""
+        """Similarities of ``rows`` (a few roles) to every role, as a dense array (row ``r``
+        equal to :meth:`scores` of ``rows[r]``)."""
         numerator = np.zeros((len(rows), len(self.roles)))
         denominator = np.zeros_like(numerator)
         for block in self.blocks:
-            product = (block.profile[rows] @ block.profile.T).toarray()
-            both = np.outer(block.present[rows], block.present)
-            numerator += block.share * product
-            denominator += block.share * both
+            borrowed = block.source_present[rows] & ~block.present[rows]
+            for group, (target, present) in (
+                (~borrowed, (block.profile, block.present)),
+                (borrowed, (block.source, block.source_present)),
+            ):
+                if not group.any():
+                    continue
+                chosen = rows[group]
+                numerator[group] += block.share * (block.source[chosen] @ target.T).toarray()
+                denominator[group] += block.share * np.outer(block.source_present[chosen],
+                                                             present)
         return np.divide(numerator, denominator, out=np.zeros_like(numerator),
                          where=denominator > 0)
 

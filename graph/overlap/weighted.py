@@ -18,8 +18,11 @@ Requirements form three **blocks**, compared separately and blended (:data:`BLOC
 skills and knowledge (0.90), technologies (``ckg:usesTool``, 0.05) and equipment (O*NET's
 Tools Used, ``ckg:usesEquipment``, 0.05).  Within a block the score is the cosine of the two
 roles' weight x IDF vectors; the blend averages the blocks in which both roles have
-something.  Measured against O*NET's Related Occupations (withheld from the import) it
-reaches the precision figure in ``docs/overlap.md``.
+something.  A role with technologies but no skills is compared on skills as the mean skill
+profile of its :data:`IMPUTED_FROM` nearest roles by technologies and equipment (weighted by
+that similarity) — for the similarity only: what it holds and lacks stays its own.
+Measured against O*NET's Related Occupations (withheld from the import) it reaches the
+precision figure in ``docs/overlap.md``.
 
 What a role **holds**: its requirements weighing at least :data:`HELD` (a rated one from
 importance 3, O*NET OnLine's cut-off) and everything broader.  A target's requirement is
@@ -43,6 +46,7 @@ __all__ = [
     "BLOCK_SHARES",
     "WEIGHTED_LAYERS",
     "HELD",
+    "IMPUTED_FROM",
     "Features",
     "features_of",
     "weighted_requirements",
@@ -58,6 +62,10 @@ WEIGHTED_LAYERS = {"skills": ("skill",), "tools": ("tool",), "all": ("skill", "t
                                                                      "equipment")}
 #: A requirement weighing at least this much is held by the role (rated: importance ≥ 3).
 HELD = 0.5
+#: A role with no skills (O*NET's newer occupations, Data Scientists among them, have
+#: technologies but no ratings) is compared on skills as the weighted mean of the skill
+#: profiles of this many roles most like it by its other blocks.
+IMPUTED_FROM = 10
 
 _ITEM_LAYERS = ("skill", "tool", "equipment")
 
@@ -269,5 +277,7 @@ def _build_matrix(G: nx.Graph, by: str) -> WeightedMatrix:
             continue
         blocks.append(WeightedBlock.build(layer, BLOCK_SHARES[layer], len(roles), names,
                                           entries, ancestors, held=HELD))
-    return WeightedMatrix(roles, role_index, blocks)
+    matrix = WeightedMatrix(roles, role_index, blocks)
+    matrix.impute("skill", IMPUTED_FROM)
+    return matrix
 
