@@ -102,6 +102,12 @@ def test_a_role_without_skills_borrows_its_technology_neighbours_skill_profile()
     assert "new" not in {s["iri"] for s in ov.similar_roles(G, "r3")}
     # What new holds stays its own: all of r3's skills are to be learned.
     assert sorted(ov.uncovered(G, "new", "r3")) == ["s1", "s2"]
+    # Where roles without skills are the rule, nothing is borrowed.
+    G = ov.requirements_from_dict(
+        {"r1": ["s1", "t1"], "a": ["t1"], "b": ["t1", "t2"]}, layer=layer)
+    assert {s["iri"]: round(s["similarity"], 9) for s in ov.similar_roles(G, "a")} == {
+        "r1": 1.0, "b": round(cosine({"t1": idf(3, 3)}, {"t1": idf(3, 3), "t2": idf(3, 1)}),
+                              9)}
 
 
 def test_the_same_skill_in_two_taxonomies_is_one_feature():

@@ -343,7 +343,8 @@ class WeightedMatrix:
         """Give each role with nothing in block ``name`` (but something elsewhere) a
         ``source`` row to be compared from: the mean ``profile`` row of the ``neighbours``
         roles most like it by the other blocks that have one, weighted by that similarity
-        and scaled to length 1.  Only the comparisons *from* such a role use it (a borrowed
+        and scaled to length 1 — when such roles are fewer than those with the block.
+        Only the comparisons *from* such a role use it (a borrowed
         profile is a mean, close to everything: compared *to* it, every role would find it
         among its nearest); ``profile``, ``direct``, ``cover`` and ``totals`` stay."""
         target = next((b for b in self.blocks if b.name == name), None)
@@ -352,7 +353,10 @@ class WeightedMatrix:
             return
         elsewhere = np.logical_or.reduce([b.present for b in others])
         missing = np.flatnonzero(~target.present & elsewhere)
-        if not len(missing):
+        # Borrow only where a role without the block is the exception (O*NET's unrated
+        # occupations among the rated ones), not the rule (O*NET's technologies beside the
+        # seed's two roles with skills: every borrowed row would be theirs).
+        if not len(missing) or target.present.sum() < len(missing):
             return
         source = target.profile.tolil()
         filled = []
