@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
-from ..formats import RDF_FORMATS, rdf_format_for_path
-from ..store import Payload, Store
+from ..loading import rdf_file_payload
+from ..store import Store
 from .pipeline import FileImporter, Found, Reading, run_import
 
 __all__ = ["import_rdf", "RDF_IMPORTER"]
-
-TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 
 
 class RdfImporter(FileImporter):
@@ -26,23 +23,13 @@ class RdfImporter(FileImporter):
     title = "RDF file {name}"
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
-        self.require_file(path)
-        try:
-            fmt = rdf_format_for_path(str(path))
-        except ValueError as error:
-            raise InputError(str(error).split(": ", 1)[-1], file=str(path)) from None
-        if fmt.name not in TRIPLE_FORMATS:
-            known = ", ".join(RDF_FORMATS[f].extensions[0] for f in TRIPLE_FORMATS)
-            raise InputError(
-                f"{fmt.name} holds several graphs and a source is one graph: convert the "
-                f"file to a triple format ({known})", file=str(path),
-            )
-        return Found([path], str(path), state=fmt)
+        # the checks (a file, of a one-graph format) before anything is read
+        return Found([path], str(path), state=rdf_file_payload(path))
 
     def read(self, store: Store, found: Found, progress: bool) -> Reading:
         # The engine parses the file in one call while loading (syntax errors then, with
         # their line and column); the counts are those of the loaded graph.
-        return Reading(payload=Payload(path=found.files[0], format=found.state))
+        return Reading(payload=found.state)
 
 
 RDF_IMPORTER = RdfImporter()
