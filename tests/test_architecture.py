@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.route_table import routes
-
 from careerkg.server import close_app, create_app
+from scripts.route_table import routes
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
 ROW = re.compile(r"^\| `(?P<rule>[^`]+)` \| (?P<methods>[^|]+) \| `(?P<endpoint>[^`]+)` \|$")
