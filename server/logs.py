@@ -39,6 +39,8 @@ __all__ = [
     "client_address",
     "request_id",
     "log_query",
+    "log_access",
+    "new_request_id",
     "query_fingerprint",
 ]
 
@@ -158,25 +160,36 @@ def request_id() -> str | None:
 
 
 def _start_request() -> None:
-    g.request_id = uuid.uuid4().hex[:16]
+    g.request_id = new_request_id()
     g.request_started = time.perf_counter()
 
 
 def _log_request(response):
     response.headers["X-Request-Id"] = g.get("request_id", "-")
     if current_app.config.get("ACCESS_LOG"):
-        started = g.get("request_started")
-        duration = (time.perf_counter() - started) * 1000 if started is not None else None
-        access_log.info("request", extra={"fields": {
-            "client": client_address(),
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "bytes": response.content_length,
-            "duration_ms": None if duration is None else round(duration, 2),
-            "request_id": g.get("request_id"),
-        }})
+        log_access(client_address(), request.method, request.path, response.status_code,
+                   response.content_length, g.get("request_started"), g.get("request_id"))
     return response
+
+
+def log_access(client: str, method: str, path: str, status: int, size: int | None,
+               started: float | None, rid: str | None) -> None:
+    """Write the access log line of one request (``started``: its ``perf_counter``)."""
+    duration = (time.perf_counter() - started) * 1000 if started is not None else None
+    access_log.info("request", extra={"fields": {
+        "client": client,
+        "method": method,
+        "path": path,
+        "status": status,
+        "bytes": size,
+        "duration_ms": None if duration is None else round(duration, 2),
+        "request_id": rid,
+    }})
+
+
+def new_request_id() -> str:
+    """A fresh request id (16 hex digits)."""
+    return uuid.uuid4().hex[:16]
 
 
 def init_app(app: Flask) -> None:
@@ -201,7 +214,8 @@ def query_fingerprint(text: str) -> str:
 
 
 def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = None,
-              truncated: bool | None = None, duration: float | None = None) -> None:
+              truncated: bool | None = None, duration: float | None = None,
+              config=None, client: str | None = None, rid: str | None = None) -> None:
     """Write the query log line of one visitor's query (when ``QUERY_LOG`` is on).
 
     Parameters
@@ -216,9 +230,18 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         The size of the answer, and whether it was cut at the row cap.
     duration
         Seconds the query took.
+    config, client, rid
+        The app's settings, the client and the request id; by default those of the current
+        app and request (given outside a Flask request by the lean path).
     """
-    if not has_app_context() or not current_app.config.get("QUERY_LOG"):
+    if config is None:
+        if not has_app_context():
+            return
+        config = current_app.config
+    if not config.get("QUERY_LOG"):
         return
+    if client is None and has_request_context():
+        client = client_address()
     query_log.info("query", extra={"fields": {
         "form": form,
         "length": len(text),
@@ -227,6 +250,6 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         "truncated": truncated,
         "duration_ms": None if duration is None else round(duration * 1000, 2),
         "outcome": outcome,
-        "client": client_address() if has_request_context() else None,
-        "request_id": request_id(),
+        "client": client,
+        "request_id": rid or request_id(),
     }})
