@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
@@ -34,7 +34,7 @@ __all__ = [
     "TextFormatter",
     "log_format",
     "configure_logging",
-    "gunicorn_log_config",
+    "server_log_config",
     "init_app",
     "client_address",
     "request_id",
@@ -46,6 +46,33 @@ __all__ = [
 
 access_log = logging.getLogger("careerkg.access")
 query_log = logging.getLogger("careerkg.query")
+
+
+_stamp_cache: tuple[int, str] = (-1, "")
+
+
+def _utc_stamp(created: float) -> str:
+    """``created`` (epoch seconds) as ISO 8601 UTC with milliseconds; the formatted second
+    is kept, so a line costs an f-string rather than a ``strftime``.
+
+    >>> _utc_stamp(0.25)
+    '1970-01-01T00:00:00.250Z'
+    """
+    global _stamp_cache
+    second = int(created)
+    cached_second, prefix = _stamp_cache
+    if second != cached_second:
+        prefix = time.strftime("%Y-%m-%dT%H:%M:%S.", time.gmtime(second))
+        _stamp_cache = (second, prefix)
+    return f"{prefix}{int((created - second) * 1000):03d}Z"
+
+
+def _emit(logger: logging.Logger, message: str, fields: dict) -> None:
+    """Log ``message`` with ``fields`` at INFO, without the caller lookup of
+    :meth:`logging.Logger.info` (which walks the stack for every line)."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, message, (), None,
+                                        extra={"fields": fields}))
 
 
 class JsonLinesFormatter(logging.Formatter):
@@ -62,9 +89,8 @@ class JsonLinesFormatter(logging.Formatter):
     """  # noqa: E501
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, UTC)
         entry = {
-            "time": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z",
+            "time": _utc_stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -127,9 +153,10 @@ def configure_logging(stream=None, level: int = logging.INFO, fmt: str = "json")
     root.propagate = False
 
 
-def gunicorn_log_config(fmt: str = "json") -> dict:
-    """A ``logconfig_dict`` for gunicorn: its own messages on standard error in format
-    ``fmt`` (its access log is off: the app writes its own, see ``careerkg.access``)."""
+def server_log_config(fmt: str = "json") -> dict:
+    """A logging ``dictConfig`` for the HTTP server (granian): its own messages on standard
+    error in format ``fmt`` (its access log is off: the app writes its own, see
+    ``careerkg.access``)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -139,8 +166,8 @@ def gunicorn_log_config(fmt: str = "json") -> dict:
                        "stream": "ext://sys.stderr"},
         },
         "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+            "_granian": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "granian.access": {"level": "INFO", "handlers": [], "propagate": False},
         },
         "root": {"level": "WARNING", "handlers": ["stderr"]},
     }
@@ -176,7 +203,7 @@ def log_access(client: str, method: str, path: str, status: int, size: int | Non
                started: float | None, rid: str | None) -> None:
     """Write the access log line of one request (``started``: its ``perf_counter``)."""
     duration = (time.perf_counter() - started) * 1000 if started is not None else None
-    access_log.info("request", extra={"fields": {
+    _emit(access_log, "request", {
         "client": client,
         "method": method,
         "path": path,
@@ -184,12 +211,12 @@ def log_access(client: str, method: str, path: str, status: int, size: int | Non
         "bytes": size,
         "duration_ms": None if duration is None else round(duration, 2),
         "request_id": rid,
-    }})
+    })
 
 
 def new_request_id() -> str:
-    """A fresh request id (16 hex digits)."""
-    return uuid.uuid4().hex[:16]
+    """A fresh random request id (16 hex digits)."""
+    return os.urandom(8).hex()
 
 
 def init_app(app: Flask) -> None:
@@ -242,7 +269,7 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         return
     if client is None and has_request_context():
         client = client_address()
-    query_log.info("query", extra={"fields": {
+    _emit(query_log, "query", {
         "form": form,
         "length": len(text),
         "sha256": query_fingerprint(text),
@@ -252,4 +279,4 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         "outcome": outcome,
         "client": client,
         "request_id": rid or request_id(),
-    }})
+    })
