@@ -4,7 +4,7 @@
 # Set-up is idempotent: a virtualenv in .venv, the Python package in editable mode, the
 # npm front-end assets copied into server/static/vendor/, Debian's chromium for the
 # browser tests, Debian's rasqal-utils (roqet, a SPARQL client) for the protocol tests and
-# Debian's wrk (a native HTTP load generator) for `make bench`.
+# Debian's wrk (a native HTTP load generator) for the benchmarks and their smoke test.
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -49,7 +49,7 @@ wrk:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: setup chromium roqet lint
+test: setup chromium roqet wrk lint
 	$(BIN)/python -m pytest -q
 
 bench: setup wrk

@@ -63,6 +63,9 @@ __all__ = ["Mode", "MODES", "run", "RESULTS_DIR"]
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CLIENTS = 8
+#: Seconds without requests after which careerkg's pool is back to its minimum (the default
+#: WORKER_IDLE_TIMEOUT of 10 s plus the reaper's period): "at rest".
+REST_SECONDS = 16
 #: rdflib-endpoint holds the graph in rdflib: it is compared up to this size.
 RDFLIB_ENDPOINT_MAX = 300_000
 
@@ -139,7 +142,7 @@ def environment(mode: Mode) -> dict:
 
 
 def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Progress,
-                  rows: list[Row], problems: list[str]) -> None:
+                  rows: list[Row], problems: list[str], notes: list[str]) -> None:
     rdflib_on = ds.triples <= mode.rdflib_max_triples
     log(f"{ds.name}: load and export ({ds.data_triples:,} triples of its own)")
     found, rdflib, issues = measure_load_and_export(
@@ -177,11 +180,15 @@ def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Pr
             rows += found
             problems += issues
             if ds.name == largest_name(mode):
-                _measure_http_peers(ds, mode, careerkg, log, rows, problems)
+                _measure_http_peers(ds, mode, careerkg, log, rows, problems, notes)
         else:
-            problems.append("wrk is not installed (`make bench` installs it): the native "
-                            "HTTP rows are missing")
+            notes.append("wrk is not installed (`make bench` installs it): no native HTTP rows")
         rows += memory_rows(ds.name, ds.triples, careerkg, oxigraph)
+        if ds.name == largest_name(mode):
+            log(f"{ds.name}: memory at rest (the worker pool back to its minimum)")
+            time.sleep(REST_SECONDS)
+            rows += memory_rows(ds.name, ds.triples, careerkg, oxigraph,
+                                family="memory at rest")
         ck_http.close()
         ox_http.close()
     finally:
@@ -206,7 +213,7 @@ def largest_name(mode: Mode) -> str:
 
 
 def _measure_http_peers(ds: Dataset, mode: Mode, careerkg: CareerkgServer, log: Progress,
-                        rows: list[Row], problems: list[str]) -> None:
+                        rows: list[Row], problems: list[str], notes: list[str]) -> None:
     """Pages and static files against a bare Flask app under the same server, and the
     Python peer, rdflib-endpoint, on the same data (up to :data:`RDFLIB_ENDPOINT_MAX`)."""
     logs = ds.root / "logs"
@@ -221,6 +228,11 @@ def _measure_http_peers(ds: Dataset, mode: Mode, careerkg: CareerkgServer, log: 
     finally:
         bare.stop()
     if ds.triples > RDFLIB_ENDPOINT_MAX or ds.data_file is None:
+        notes.append(f"rdflib-endpoint is compared up to {RDFLIB_ENDPOINT_MAX:,} triples")
+        return
+    if shutil.which("rdflib-endpoint") is None and not (
+            Path(sys.executable).parent / "rdflib-endpoint").is_file():
+        notes.append("rdflib-endpoint is not installed (`make bench` installs it): no rows")
         return
     log(f"{ds.name}: rdflib-endpoint on the same data")
     endpoint = RdflibEndpointServer([ds.builtin_file, ds.data_file], logs / "rdflib-endpoint.log")
@@ -333,7 +345,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             if key == "seed":
                 seed_store = ds.oxigraph_store
             try:
-                _measure_size(ds, mode, work, pool, log, rows, problems)
+                _measure_size(ds, mode, work, pool, log, rows, problems, notes)
             except Exception as error:  # noqa: BLE001
                 problems.append(f"{ds.name}: measuring failed: {error}")
                 traceback.print_exc()

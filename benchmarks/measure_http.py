@@ -101,7 +101,7 @@ def _alternate(runs: dict[str, Wrk], connections: int, seconds: float, problems:
                label: str) -> dict[str, list[WrkResult]]:
     """Run each ``wrk`` in turn, :data:`ROUNDS` times (A, B, A, B)."""
     results: dict[str, list[WrkResult]] = {name: [] for name in runs}
-    for _ in range(ROUNDS):
+    for _ in range(ROUNDS if seconds >= 1 else 1):
         for name, wrk in runs.items():
             result = wrk.run(connections, seconds)
             if result.non_2xx or result.errors:
