@@ -154,8 +154,8 @@ class BareFlaskServer(ServerProcess):
         port = free_port()
         command = [executable("granian"), "--interface", "wsgi", "--http", "1", "--no-ws",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-                   "--blocking-threads", str(threads), "--backpressure", str(threads),
-                   "--no-access-log", "benchmarks.bare_app:app"]
+                   "--blocking-threads", str(threads), "--no-access-log",
+                   "benchmarks.bare_app:app"]
         super().__init__(command, f"http://127.0.0.1:{port}/", log,
                          env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
         self.base_url = f"http://127.0.0.1:{port}"

@@ -38,7 +38,10 @@ def granian_server(host: str, port: int, *, threads: int, grace: float,
     One worker process (the app process) with ``threads`` threads running the app, behind
     granian's HTTP core (Rust): queries already run in their own processes, and one app
     process keeps one pool of them (and one set of rate-limit counters).  granian's own
-    access log is off: the app writes a line per request.
+    access log is off: the app writes a line per request.  granian's ``backpressure`` stays
+    at its default (the listen backlog): it counts open connections, not requests running,
+    and a lower value leaves new connections waiting behind idle keep-alive ones; the
+    ``threads`` bound what runs at once.
 
     Parameters
     ----------
@@ -59,7 +62,7 @@ def granian_server(host: str, port: int, *, threads: int, grace: float,
     return Granian(
         "careerkg.cli.serve_worker:load_app", factory=True,
         address=host, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
-        websockets=False, workers=1, blocking_threads=threads, backpressure=threads,
+        websockets=False, workers=1, blocking_threads=threads,
         log_enabled=True, log_dictconfig=server_log_config(log_format), log_access=False,
         workers_kill_timeout=max(1, math.ceil(grace)), respawn_failed_workers=False,
     )

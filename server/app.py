@@ -34,11 +34,11 @@ from . import (
 from .config import resolve
 from .errors import HttpProblem, register_error_handlers
 from .front import Front
+from .headers import shared_headers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
 
-__all__ = ["create_app", "close_app", "describe_app", "shared_headers", "BLUEPRINTS",
-           "CORS_BLUEPRINTS"]
+__all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
 
 #: Every area of the site, each a blueprint in its own module (the admin API is added
 #: only when a token is configured, see :mod:`careerkg.server.admin`).
@@ -132,27 +132,6 @@ def _close_state(ref) -> None:
     app_state = ref()
     if app_state is not None:
         app_state.close()
-
-
-def shared_headers(config, *, cors: bool, preflight: bool = False) -> list[tuple[str, str]]:
-    """The headers every response gets (CORS on the areas other sites may read, and the
-    security headers), given the app's settings; a response's own value of one of them wins.
-    """
-    headers = []
-    origin = config.get("CORS_ORIGIN")
-    if origin and cors:
-        headers.append(("Access-Control-Allow-Origin", origin))
-        if preflight:
-            headers += [("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-                        ("Access-Control-Allow-Headers", "Accept, Content-Type"),
-                        ("Access-Control-Max-Age", "86400")]
-        headers.append(("Access-Control-Expose-Headers", "X-Careerkg-Truncated"))
-    headers += [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
-                ("X-Frame-Options", "DENY")]  # frame-ancestors, for old browsers
-    policy = config.get("CONTENT_SECURITY_POLICY")
-    if policy:
-        headers.append(("Content-Security-Policy", policy))
-    return headers
 
 
 def _finish_response(response):

@@ -6,6 +6,8 @@ so the client address is already the one the proxy saw).
 * A request line longer than :data:`MAX_REQUEST_LINE` bytes is answered 414 in plain text,
   with the way out (POST).  The HTTP server itself refuses only far longer lines (granian:
   64 KiB, with an empty 414 of its own), so careerkg's limit is the one a client meets.
+* Static files (``/static/...``) are sent as Flask's static route sends them, with the
+  shared headers and the access log line, without Flask's request machinery.
 * ``/sparql`` requests that are plain queries — GET/HEAD with ``query=``, POST of a form or
   of ``application/sparql-query`` — are answered here without Flask's request machinery:
   the same checks (:func:`~careerkg.server.querying.check_query`: updates, SERVICE, length),
@@ -13,7 +15,7 @@ so the client address is already the one the proxy saw).
   ``Accept``), the same limits (the app's :class:`~careerkg.server.limits.Limiter` and body
   size), the same query worker round trip
   (:func:`~careerkg.server.querying.run_query_serialized`), the same headers
-  (:func:`~careerkg.server.app.shared_headers`, gzip, ``X-Request-Id``) and log lines.
+  (:func:`~careerkg.server.headers.shared_headers`, gzip, ``X-Request-Id``) and log lines.
 * Anything else — another route, a request this path does not read (other parameters, a
   protocol dataset, a browser that wants the query page, a refused query, a client over its
   limits), is passed to Flask untouched (a POST body already read is handed on), so every
@@ -27,6 +29,7 @@ dispatch, hooks and response objects.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from functools import lru_cache, partial
 from http import HTTPStatus
 from time import perf_counter
@@ -34,8 +37,9 @@ from urllib.parse import parse_qsl, quote
 
 from flask import Flask, g
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_options_header
-from werkzeug.utils import get_content_type
+from werkzeug.utils import get_content_type, send_from_directory
 from werkzeug.wsgi import get_host
 
 from careerkg.graph.errors import ForbiddenQuery
@@ -43,6 +47,7 @@ from careerkg.graph.sparql import QuerySyntaxError
 
 from .compression import MIN_SIZE, compressible, gzipped
 from .errors import HttpProblem
+from .headers import shared_headers
 from .logs import log_access, log_query, new_request_id
 from .negotiation import (
     FORMAT_PARAMETERS,
@@ -62,6 +67,7 @@ MAX_REQUEST_LINE = 8190
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
+STATIC = "/static/"
 #: Parameters the lean path reads; a request with any other goes to Flask.
 _KNOWN = frozenset({"query", *FORMAT_PARAMETERS})
 _STATUS_200 = f"200 {HTTPStatus.OK.phrase}"
@@ -124,6 +130,12 @@ def _fields(text: str) -> list[tuple[str, str]] | None:
         return None
 
 
+def _max_age(value) -> int | None:
+    """``SEND_FILE_MAX_AGE_DEFAULT`` in seconds, as Flask reads it (None, seconds or a
+    ``timedelta``)."""
+    return int(value.total_seconds()) if isinstance(value, timedelta) else value
+
+
 class Front:
     """The WSGI callable in front of the Flask app (see the module's description).
 
@@ -143,11 +155,13 @@ class Front:
         size = request_line_length(environ)
         if size > MAX_REQUEST_LINE:
             return self._too_long(environ, start_response, size)
-        if environ.get("PATH_INFO") == "/sparql":
+        path = environ.get("PATH_INFO", "")
+        answer = None
+        if path == "/sparql":
             answer = self._sparql(environ, start_response)
-            if answer is not None:
-                return answer
-        return self.inner(environ, start_response)
+        elif path.startswith(STATIC):
+            answer = self._static(environ, start_response, path[len(STATIC):])
+        return self.inner(environ, start_response) if answer is None else answer
 
     # -- 414 -------------------------------------------------------------------------------
     def _too_long(self, environ, start_response, size: int):
@@ -161,12 +175,37 @@ class Front:
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
     def _respond(self, start_response, status, body, environ, rid, headers, *, cors=True):
-        from .app import shared_headers
-
         start_response(status, [
             *headers, ("Content-Length", str(len(body))), ("X-Request-Id", rid),
             *shared_headers(self.app.config, cors=cors),
         ])
+
+    # -- /static/ --------------------------------------------------------------------------
+    def _static(self, environ, start_response, filename: str):
+        """A static file, as Flask's static route sends it (conditional requests, ranges);
+        None when Flask must answer (not GET / HEAD, no Host, no such file)."""
+        started = perf_counter()
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or (
+                environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST")):
+            return None
+        app = self.app
+        try:
+            response = send_from_directory(
+                app.static_folder, filename, environ,
+                max_age=_max_age(app.config.get("SEND_FILE_MAX_AGE_DEFAULT")),
+                use_x_sendfile=app.config["USE_X_SENDFILE"],
+                response_class=app.response_class, _root_path=app.root_path)
+        except HTTPException:
+            return None
+        rid = new_request_id()
+        for name, value in shared_headers(app.config, cors=False):
+            response.headers.setdefault(name, value)
+        response.headers["X-Request-Id"] = rid
+        if app.config.get("ACCESS_LOG"):
+            log_access(environ.get("REMOTE_ADDR") or "-", environ["REQUEST_METHOD"],
+                       environ["PATH_INFO"], response.status_code, response.content_length,
+                       started, rid)
+        return response(environ, start_response)
 
     # -- /sparql ---------------------------------------------------------------------------
     def _read(self, environ) -> tuple[str, list[tuple[str, str]]] | None:
