@@ -1,5 +1,6 @@
 # careerkg — the two commands of the README:
-#   make run    set everything up, then serve the seed graph on http://127.0.0.1:8000
+#   make run    set everything up, build the full graph into ./kg (first run; later runs find
+#               it up to date in seconds), then serve it on http://127.0.0.1:8000
 #   make test   set everything up (Chromium included), then run the linter and the tests
 # Set-up is idempotent: a virtualenv in .venv, the Python package in editable mode, the
 # npm front-end assets copied into server/static/vendor/, Debian's chromium for the
@@ -29,7 +30,8 @@ $(ASSETS): package.json package-lock.json scripts/vendor_assets.py $(STAMP)
 	$(BIN)/python scripts/vendor_assets.py
 
 run: setup
-	$(BIN)/careerkg serve
+	$(BIN)/careerkg build --store kg
+	$(BIN)/careerkg serve --store kg
 
 chromium:
 	@test -x $(CHROMIUM) || { \

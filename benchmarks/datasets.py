@@ -1,7 +1,7 @@
 """The sizes a run measures, each prepared once into the stores every engine reads.
 
 * ``seed`` — the packaged ontology and seed article, nothing else;
-* ``onet`` — the seed plus the O*NET import (``../shared/data/onet``, through careerkg's
+* ``onet`` — the seed plus the O*NET import (``data/onet``, through careerkg's
   importer);
 * ``esco`` — the seed plus the generated ESCO-sized graph (about 1M triples; a tenth or a
   hundredth of it in ``--quick`` and ``--tiny`` runs, named ``esco-10%`` / ``esco-1%``).
@@ -29,8 +29,8 @@ __all__ = ["Dataset", "ONET_DIR", "prepare_seed", "prepare_onet", "prepare_gener
            "generated_size_name"]
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The O*NET files shipped beside the repository (see ``../shared/data/onet/README.md``).
-ONET_DIR = ROOT.parent / "shared" / "data" / "onet"
+#: The O*NET files shipped in the repository (see ``data/onet/README.md``).
+ONET_DIR = ROOT / "data" / "onet"
 BUILTIN = ("ontology", "seed")
 
 

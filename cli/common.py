@@ -9,6 +9,7 @@ import click
 
 from careerkg.graph.errors import CareerKGError
 from careerkg.graph.factory import open_store
+from careerkg.graph.files import write_atomic
 from careerkg.graph.namespaces import compact
 from careerkg.graph.sparql import QuerySyntaxError
 from careerkg.graph.store import Store
@@ -88,6 +89,9 @@ def echo_table(variables: list[str], rows: list[tuple], *, max_width: int = 60) 
 
 def write_output(data: bytes, path) -> None:
     """Write ``data`` to the file ``path`` all at once: readers see the old file or the
-    whole new one, never a part (click writes a temporary file beside it, then renames)."""
-    with click.open_file(str(path), "wb", atomic=True) as handle:
-        handle.write(data)
+    whole new one, never a part (``-`` is standard output)."""
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(path, data)

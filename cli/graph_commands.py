@@ -9,8 +9,9 @@ import click
 
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.library import canned_query, load_library
-from careerkg.graph.sparql import QuerySyntaxError, analyse, with_default_prefixes
+from careerkg.graph.sparql import analyse
 from careerkg.graph.stats import graph_counts
+from careerkg.graph.userquery import run_text, run_text_serialized
 
 from .common import echo_table, open_from_options, reports_errors, store_options, write_output
 
@@ -108,18 +109,14 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
             text = canned_query(name_or_file).bind(values)
     elif values:
         raise click.UsageError("--param binds parameters of canned queries and .rq files only")
-    full_text = with_default_prefixes(text)
     with open_from_options(store, update_endpoint) as kg:
-        try:
-            if fmt == "table":
-                result = kg.query(full_text)
-            else:  # the engine writes the answer; a graph comes as RDF
-                graph_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}[fmt]
-                body, _info = kg.query_serialized(
-                    full_text, graph_fmt if analyse(full_text).returns_graph else fmt
-                )
-        except QuerySyntaxError as error:  # report positions in the user's text
-            raise error.shifted(full_text.count("\n") - text.count("\n")) from None
+        if fmt == "table":
+            result = run_text(kg, text)
+        else:  # the engine writes the answer; a graph comes as RDF
+            graph_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}[fmt]
+            body, _info = run_text_serialized(
+                kg, text, graph_fmt if analyse(text).returns_graph else fmt
+            )
     if fmt != "table":
         sys.stdout.buffer.write(body)
     elif result.kind == "graph":

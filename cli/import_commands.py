@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -10,6 +11,9 @@ import click
 from careerkg.graph.builtin import BUILTIN_SOURCES
 from careerkg.graph.factory import store_spec
 from careerkg.graph.importers import IMPORTERS, import_source
+from careerkg.graph.importers.build import build as build_graph
+from careerkg.graph.importers.build import default_data_dir
+from careerkg.graph.importers.onet import PARTS
 
 from .common import open_from_options, reports_errors, store_options
 
@@ -32,15 +36,19 @@ def _persistent_store(store: str | None) -> str:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--name", metavar="NAME",
               help="Source name (default: onet, esco, csv-<file stem> or rdf-<file stem>).")
+@click.option("--without", "without", multiple=True, type=click.Choice(sorted(PARTS)),
+              metavar="PART",
+              help="onet only: withhold a part (repeatable): " + ", ".join(sorted(PARTS))
+              + " (e.g. --without related for a similarity evaluation).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print the report.")
 @store_options
 @reports_errors
-def import_(kind, path, name, quiet, fmt, store, update_endpoint):
-    """Import PATH as a source of the graph: onet (a folder of O*NET text files), esco (a
-    folder of ESCO's CSV export), csv (your own roles, see docs/import.md) or rdf (a
-    Turtle, N-Triples, JSON-LD or RDF/XML file).
+def import_(kind, path, name, without, quiet, fmt, store, update_endpoint):
+    """Import PATH as a source of the graph: onet (a folder or zip of the O*NET database,
+    Excel or text files), esco (a folder of ESCO's CSV export), csv (your own roles, see
+    docs/import.md) or rdf (a Turtle, N-Triples, JSON-LD or RDF/XML file).
 
     All input is checked before anything is written: bad input is refused with its file,
     line and reason, and the store is left exactly as it was. Importing the same input again
@@ -48,13 +56,16 @@ def import_(kind, path, name, quiet, fmt, store, update_endpoint):
 
     \b
     Examples:
-      careerkg import onet ../shared/data/onet --store ./kg
+      careerkg import onet data/onet-29.2 --store ./kg
       careerkg import esco ./esco-csv --store http://localhost:7878/query
       careerkg import csv my-roles.csv --store ./kg
     """
+    if without and kind != "onet":
+        raise click.UsageError("--without is an option of the onet importer only")
+    options = {"without": tuple(without)} if without else {}
     spec = _persistent_store(store)
     with open_from_options(spec, update_endpoint) as kg:
-        report = import_source(kind, kg, path, name=name, progress=not quiet)
+        report = import_source(kind, kg, path, name=name, progress=not quiet, **options)
         where = kg.describe()
     if fmt == "json":
         click.echo(json.dumps({"store": where, **report.to_dict()}, indent=2))
@@ -103,4 +114,47 @@ def drop(name, store, update_endpoint):
     click.echo(f"Dropped {dropped.name} ({dropped.triples:,} triples) from the {where}")
 
 
-COMMANDS = [import_, sources, drop]
+@click.command()
+@click.option("--from", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DATA_DIR",
+              help="The data folder (default: the repository's data/).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the reports.")
+@store_options
+@reports_errors
+def build(data_dir, quiet, fmt, store, update_endpoint):
+    """Build the full graph — ontology, seed, O*NET 29.2 and every other source shipped in
+    data/ — into --store (default ./kg).
+
+    Each source is imported whole or not at all; building again with the same data changes
+    nothing (a few seconds).
+
+    \b
+    Examples:
+      careerkg build                      # ./kg from the repository's data/
+      careerkg build --store http://127.0.0.1:7878/query
+    """
+    spec = store_spec(store) or "kg"
+    data_dir = data_dir or default_data_dir()
+    started = time.perf_counter()
+
+    def said(report):
+        if fmt == "text" and not quiet:
+            click.echo(f"  {report.summary()}", err=True)
+
+    with open_from_options(spec, update_endpoint) as kg:
+        reports = build_graph(kg, data_dir, show_progress=not quiet, on_step=said)
+        where = kg.describe()
+        total = kg.count()
+    seconds = time.perf_counter() - started
+    if fmt == "json":
+        click.echo(json.dumps({"store": where, "triples": total, "seconds": round(seconds, 2),
+                               "sources": [r.to_dict() for r in reports]}, indent=2))
+        return
+    changed = sum(r.changed for r in reports)
+    click.echo(f"Built {where} from {data_dir}: {total:,} triples, {changed} of "
+               f"{len(reports)} sources imported, in {seconds:.1f} s")
+
+
+COMMANDS = [import_, sources, drop, build]

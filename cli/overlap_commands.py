@@ -11,7 +11,14 @@ import pyoxigraph as ox
 
 from careerkg.graph import overlap as ov
 
-from .common import compact, echo_table, open_from_options, reports_errors, store_options
+from .common import (
+    compact,
+    echo_table,
+    open_from_options,
+    reports_errors,
+    store_options,
+    write_output,
+)
 
 BY_HELP = "What a role's requirements are: skills, tools (languages, frameworks, software) or all."
 WHAT = {"skills": "skills", "tools": "tools", "all": "skills and tools"}
@@ -204,9 +211,7 @@ def overlap_graph(fmt, output, center, top, max_items, industries, by, store, up
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    write_output(data, output)
     click.echo(
         f"Wrote {view.number_of_nodes():,} nodes and {view.number_of_edges():,} edges "
         f"({len(data):,} bytes of {ov.EXPORT_FORMATS[fmt][0]}) to {output}",

@@ -14,7 +14,8 @@ from .errors import InputError
 from .formats import RDF_FORMATS, rdf_format_for_path
 from .store import Payload, Source, Store, file_digest
 
-__all__ = ["TRIPLE_FORMATS", "data_source_name", "load_rdf_file", "prepare_store"]
+__all__ = ["TRIPLE_FORMATS", "data_source_name", "load_rdf_file", "rdf_file_payload",
+           "prepare_store"]
 
 #: The RDF formats a source can come in: one graph each (N-Quads and TriG hold several).
 TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
@@ -61,6 +62,19 @@ def load_rdf_file(
         file, line and column).
     """
     file = Path(path)
+    return store.replace_source(
+        name,
+        rdf_file_payload(file, base_iri=base_iri),
+        title=title or file.name,
+        digest=digest or file_digest(file),
+    )
+
+
+def rdf_file_payload(path: str | Path, *, base_iri: str | None = None) -> Payload:
+    """The payload of one RDF file as a source, checked first: it exists and its extension
+    names a one-graph format.  Raises :class:`InputError` naming the file otherwise.  The
+    base for relative IRIs is ``base_iri``, else the file's own ``file:`` URL."""
+    file = Path(path)
     if not file.is_file():
         raise InputError("no such file", file=str(file))
     try:
@@ -73,12 +87,7 @@ def load_rdf_file(
             f"{fmt.name} holds several graphs and a source is one graph: convert the file to "
             f"a triple format ({known})", file=str(file),
         )
-    return store.replace_source(
-        name,
-        Payload(path=file, format=fmt, base_iri=base_iri or file.resolve().as_uri()),
-        title=title or file.name,
-        digest=digest or file_digest(file),
-    )
+    return Payload(path=file, format=fmt, base_iri=base_iri or file.resolve().as_uri())
 
 
 def data_source_name(path: str | Path) -> str:

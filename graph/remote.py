@@ -20,12 +20,17 @@ from .namespaces import PREFIXES, REGISTRY_GRAPH
 from .sparql import QuerySyntaxError, analyse, syntax_error_from_engine
 from .store import HEAD_BYTES, Payload, Store, check_rdf_input
 
-__all__ = ["RemoteStore", "default_update_endpoint", "public_url"]
+__all__ = ["RemoteStore", "default_update_endpoint", "default_graph_store_endpoint",
+           "public_url"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 #: Triples per INSERT DATA request when the data has no blank nodes.
 CHUNK = 5000
+#: Triples per Graph Store Protocol request when the data has no blank nodes.
+GRAPH_STORE_CHUNK = 250_000
+#: Answers of an engine that has no Graph Store Protocol endpoint where one was looked for.
+_NO_GRAPH_STORE = (404, 405, 406, 415, 501)
 
 
 def public_url(url: str) -> str:
@@ -57,6 +62,20 @@ def default_update_endpoint(query_url: str) -> str:
     'http://example.org/sparql'
     """
     return re.sub(r"/query/?$", "/update", query_url)
+
+
+def default_graph_store_endpoint(query_url: str) -> str | None:
+    """The SPARQL 1.1 Graph Store HTTP Protocol endpoint beside a query endpoint, as
+    ``oxigraph serve`` has it (a final ``/query`` becomes ``/store``); None otherwise.
+
+    >>> default_graph_store_endpoint("http://127.0.0.1:7878/query")
+    'http://127.0.0.1:7878/store'
+    >>> default_graph_store_endpoint("http://example.org/sparql") is None
+    True
+    """
+    if not re.search(r"/query/?$", query_url):
+        return None
+    return re.sub(r"/query/?$", "/store", query_url)
 
 
 class RemoteStore(Store):
@@ -167,6 +186,8 @@ class RemoteStore(Store):
             isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
             for t in triples
         )
+        if self._store_graph(triples, graph, whole=has_bnodes):
+            return len(set(triples))
         if has_bnodes:  # a blank node is scoped to one request: send everything at once
             self._insert_batch(triples, graph, split=False)
         else:
@@ -176,6 +197,62 @@ class RemoteStore(Store):
                 self._insert_batch(batch, graph, split=True)
                 start += len(batch)
         return len(set(triples))
+
+    #: Triples per Graph Store Protocol request (lowered when the engine refuses a batch).
+    graph_store_chunk = GRAPH_STORE_CHUNK
+    #: Set when the engine turned out to have no graph store endpoint.
+    _no_graph_store = False
+
+    def _store_graph(self, triples: list, graph: str, *, whole: bool) -> bool:
+        """Write ``triples`` into ``graph`` with the SPARQL 1.1 Graph Store HTTP Protocol:
+        POSTs of N-Triples to the engine's graph store endpoint (``?graph=<graph>``),
+        :attr:`graph_store_chunk` triples each, or all in one when ``whole`` (blank nodes are
+        scoped to one document).  Returns False, having written nothing, when the engine has
+        no such endpoint (then INSERT DATA is used, here and for the rest of the session)."""
+        url = default_graph_store_endpoint(self.query_url)
+        if url is None or self._no_graph_store:
+            return False
+        if not triples:
+            return True
+        size = len(triples) if whole else self.graph_store_chunk
+        for start in range(0, len(triples), size):
+            batch = triples[start:start + size]
+            if not self._post_graph(url, batch, graph, split=not whole, probe=start == 0):
+                return False
+        return True
+
+    def _post_graph(self, url: str, triples: list, graph: str, *, split: bool,
+                    probe: bool) -> bool:
+        """POST one batch to the graph store; a batch refused as too large (413) goes in
+        halves, the smaller size kept for the rest of the load; a single refused triple is
+        an error that names it."""
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        try:
+            response = self._session.post(url, params={"graph": graph}, data=body,
+                                          headers={"Content-Type": _NTRIPLES},
+                                          timeout=self.timeout)
+        except requests.Timeout:
+            raise QueryTimeout(self.timeout) from None
+        except requests.RequestException as error:
+            raise StoreError(f"cannot reach the graph store endpoint {public_url(url)}: "
+                             f"{error}") from None
+        if probe and response.status_code in _NO_GRAPH_STORE:
+            self._no_graph_store = True
+            return False
+        if response.status_code == 413 and split and len(triples) > 1:
+            half = len(triples) // 2
+            self.graph_store_chunk = min(self.graph_store_chunk, half)
+            self._post_graph(url, triples[:half], graph, split=True, probe=False)
+            self._post_graph(url, triples[half:], graph, split=True, probe=False)
+            return True
+        if response.status_code >= 300:
+            what = (f"the triple {triples[0]}" if len(triples) == 1
+                    else f"a batch of {len(triples)} triples")
+            raise StoreError(
+                f"the graph store endpoint {public_url(url)} refused {what}: "
+                f"{response.status_code} {response.text[:500]}"
+            )
+        return True
 
     def _insert_batch(self, triples: list, graph: str, *, split: bool) -> None:
         """INSERT DATA one batch.  An engine that refuses a batch (Virtuoso: "the length of

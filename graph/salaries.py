@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .labels import label_pattern, local_name, pick_label
-from .namespaces import CKG, SCHEMA
+from .namespaces import CKG, DCT, SCHEMA
 from .store import Store
 
 __all__ = ["SalaryFigure", "salary_figures", "salary_wording"]
@@ -30,6 +30,8 @@ _DIMENSIONS = {
     CKG + "IndustryDimension": "industry",
 }
 _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_PERIODS = {"P1Y": "per year", "P1M": "per month", "P1W": "per week", "P1D": "per day",
+            "PT1H": "per hour"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,25 @@ class SalaryFigure:
     relative_max: Decimal | None = None
     relative_to_amount: Decimal | None = None
     relative_to_label: str | None = None
+    #: Who published the figure (``dct:source``'s label, e.g. Glassdoor).
+    source: str | None = None
+    #: The region the survey covers (``ckg:region``'s label, e.g. United States).
+    region: str | None = None
+    #: The pay period as an xsd:duration (``P1Y`` annual, ``PT1H`` hourly).
+    period: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Where the figure comes from, as a person reads it: ``Glassdoor, United States,
+        2023, per year`` (the parts the figure has).
+
+        >>> SalaryFigure("f", "r", "overall", None, "Overall", None, "exact", None, "USD",
+        ...              None, "2023", source="Glassdoor", region="United States",
+        ...              period="P1Y").scope
+        'Glassdoor, United States, 2023, per year'
+        """
+        per = _PERIODS.get(self.period or "", f"per {self.period}" if self.period else None)
+        return ", ".join(p for p in (self.source, self.region, self.year, per) if p)
 
     @property
     def wording(self) -> str:
@@ -83,6 +104,7 @@ class SalaryFigure:
             "qualifier": self.qualifier, "wording": self.wording,
             "amount": float(self.amount) if self.amount is not None else None,
             "currency": self.currency, "stated_as": self.stated_as, "year": self.year,
+            "source": self.source, "region": self.region, "period": self.period,
             "band": [float(band[0]), float(band[1])] if band else None,
         }
 
@@ -128,6 +150,7 @@ def salary_wording(
 def _salary_query(roles: list[str]) -> str:
     values = " ".join(f"<{r}>" for r in roles)
     return f"""SELECT ?fig ?role ?dimension ?qualifier ?amount ?currency ?statedAs ?year
+       ?period ?source ?sourceP ?sourceR ?region ?regionP ?regionR
        ?group ?groupP ?groupR ?order ?relMin ?relMax ?baseAmount ?baseP ?baseR WHERE {{
   VALUES ?role {{ {values} }}
   ?fig a <{CKG}SalaryFigure> ; <{CKG}role> ?role .
@@ -137,6 +160,9 @@ def _salary_query(roles: list[str]) -> str:
   OPTIONAL {{ ?fig <{SCHEMA}currency> ?currency }}
   OPTIONAL {{ ?fig <{CKG}statedAs> ?statedAs }}
   OPTIONAL {{ ?fig <{CKG}year> ?year }}
+  OPTIONAL {{ ?fig <{CKG}period> ?period }}
+  OPTIONAL {{ ?fig <{DCT}source> ?source . {label_pattern("source", "source")} }}
+  OPTIONAL {{ ?fig <{CKG}region> ?region . {label_pattern("region", "region")} }}
   OPTIONAL {{ ?fig <{CKG}experienceLevel>|<{CKG}location>|<{CKG}industry> ?group .
              {label_pattern("group", "group")}
              OPTIONAL {{ ?group <{CKG}position> ?order }} }}
@@ -156,6 +182,13 @@ def _decimal(value) -> Decimal | None:
         return Decimal(str(value))
     except ArithmeticError:
         return None
+
+
+def _named(row: dict, var: str) -> str | None:
+    """The label of the resource ``?var`` of a row, or its local name."""
+    if var not in row:
+        return None
+    return pick_label(row, var) or local_name(str(row[var]))
 
 
 def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
@@ -206,6 +239,9 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
             relative_max=_decimal(row.get("relMax")),
             relative_to_amount=_decimal(row.get("baseAmount")),
             relative_to_label=pick_label(row, "base"),
+            source=_named(row, "source"),
+            region=_named(row, "region"),
+            period=str(row["period"]) if "period" in row else None,
         )
     dims = list(_DIMENSIONS.values())
     return sorted(

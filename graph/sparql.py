@@ -21,6 +21,7 @@ __all__ = [
     "capped",
     "sparql_term",
     "syntax_error_from_engine",
+    "readable_syntax_message",
     "with_default_prefixes",
 ]
 
@@ -230,16 +231,119 @@ def capped(text: str, rows: int) -> str:
 _POSITION = re.compile(r"(?:error at|between line) (\d+):(\d+)|line (\d+) column (\d+)")
 
 
-def syntax_error_from_engine(error: Exception) -> QuerySyntaxError:
-    """Turn an engine's parse error into a :class:`QuerySyntaxError` with its position."""
+def syntax_error_from_engine(error: Exception, text: str | None = None) -> QuerySyntaxError:
+    """Turn an engine's parse error into a :class:`QuerySyntaxError` with its position and
+    a message a person can read (see :func:`readable_syntax_message`); ``text`` is the query
+    the engine was given, to name what stands at the error's position."""
     message = str(error)
     match = _POSITION.search(message)
     if not match:
         return QuerySyntaxError(message)
-    line = match.group(1) or match.group(3)
-    column = match.group(2) or match.group(4)
+    line = int(match.group(1) or match.group(3))
+    column = int(match.group(2) or match.group(4))
     message = re.sub(r"^error at \d+:\d+:\s*", "", message)
-    return QuerySyntaxError(message, int(line), int(column))
+    return QuerySyntaxError(readable_syntax_message(message, text, line, column), line, column)
+
+
+#: Character classes in a parser's "expected" list, as a person names them.
+_CLASS_NAMES = (("'A' ..= 'Z'", "a name"), ("'0'..='9'", "a number"), ("'0' ..= '9'", "a number"))
+_SPELLED = {"IRI parsing failed": "a valid IRI", "Prefix not found": "a declared prefix"}
+
+
+def _expected_items(listing: str) -> list[str]:
+    """The items of an "expected one of ..." list, split at top-level commas."""
+    items, depth, quote, escaped, current = [], 0, None, False, []
+    for char in listing:
+        if quote:
+            current.append(char)
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+            continue
+        if char in "\"'":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    items.append("".join(current).strip())
+    return [i for i in items if i]
+
+
+def _item_name(item: str) -> str | None:
+    if item in _SPELLED:
+        return _SPELLED[item]
+    if item.startswith("["):
+        for needle, name in _CLASS_NAMES:
+            if needle in item:
+                return name
+        single = re.fullmatch(r"\['(.)'\]", item)
+        return f"'{single.group(1)}'" if single else None
+    if item.startswith('"') and item.endswith('"') and len(item) >= 2:
+        inner = item[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return f"'{inner}'"
+    return item
+
+
+def _found_at(text: str | None, line: int, column: int) -> str:
+    if text is None:
+        return ""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return ""
+    rest = lines[line - 1][column - 1:]
+    if not rest.strip() and not "".join(lines[line:]).strip():
+        return " at the end of the query"
+    token = re.match(r"\s*(\S{1,30})", rest)
+    return f", but found '{token.group(1)}'" if token else ""
+
+
+def readable_syntax_message(message: str, text: str | None, line: int, column: int) -> str:
+    r"""A parser's message without its character-range dumps.
+
+    An undeclared prefix is named; a list of expected tokens keeps its keywords and
+    punctuation, names the character classes ("a name", "a number") and says what was
+    found instead.
+
+    >>> readable_syntax_message("expected one of Prefix not found, ['%'], [':']",
+    ...                         "SELECT * { ?s foo:bar ?o }", 1, 22)
+    "unknown prefix 'foo:' (declare it with PREFIX foo: <...>)"
+    >>> readable_syntax_message(
+    ...     "expected one of \"(\", GRAPH, ['A' ..= 'Z' | '\\u{00C0}'..='\\u{00D6}']",
+    ...     "SELECT * { ?s ?p", 1, 17)
+    "expected '(', GRAPH or a name at the end of the query"
+    >>> readable_syntax_message("expected BY", "SELECT * {} ORDER ?s", 1, 19)
+    "expected BY, but found '?s'"
+    """
+    listing = re.match(r"expected (?:one of )?(.*)$", message, re.DOTALL)
+    if not listing:
+        return message
+    items = _expected_items(listing.group(1))
+    if "Prefix not found" in items and text is not None:
+        lines = text.split("\n")
+        before = lines[line - 1][: column - 1] if 1 <= line <= len(lines) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", before)
+        if name is not None:
+            prefix = name.group(1) or ""
+            return f"unknown prefix '{prefix}:' (declare it with PREFIX {prefix}: <...>)"
+    names = list(dict.fromkeys(n for n in map(_item_name, items) if n))
+    if not names or len(names) > 6:
+        found = _found_at(text, line, column)
+        if found.startswith(", but found "):
+            return "unexpected " + found[len(", but found "):]
+        if found:
+            return "the query ends unexpectedly"
+        return "the query cannot be read here"
+    wanted = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"expected {wanted}{_found_at(text, line, column)}"
 
 
 

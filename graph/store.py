@@ -536,14 +536,14 @@ class OxigraphStore(Store):
         try:
             return self._ox.query(text, **options)
         except SyntaxError as error:
-            raise syntax_error_from_engine(error) from None
+            raise syntax_error_from_engine(error, text) from None
 
     def update(self, text):
         self._check_writable()
         try:
             self._ox.update(text)
         except SyntaxError as error:
-            raise syntax_error_from_engine(error) from None
+            raise syntax_error_from_engine(error, text) from None
 
     def graph_names(self):
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))

@@ -4,7 +4,7 @@
 setting ``X`` may be given as ``CAREERKG_X``, see :func:`settings_from_environment`), then
 ``config`` (:func:`resolve`).  This module is the one reader of the app's ``CAREERKG_*``
 variables: ``careerkg serve`` passes only the options given on its command line and reads
-the rest (its gunicorn settings too) through :func:`resolve`.
+the rest (its server settings too) through :func:`resolve`.
 Every key is documented in :data:`DOCUMENTATION` (and in ``docs/server.md``); a test fails
 when one is not.
 """

@@ -12,8 +12,9 @@ Three loggers carry what operators need, and nothing secret:
 Request headers are never logged (``Authorization`` holds the admin token).  Each response
 carries its request id in ``X-Request-Id`` so a client's report can be found in the log.
 :func:`configure_logging` (called by ``careerkg serve``) sends every ``careerkg`` logger, and
-gunicorn's own messages, to standard error: JSON lines, or — ``--log-format text``, the
-default on a terminal — one human-readable line each (:class:`TextFormatter`).
+granian's own messages (:func:`server_log_config`), to standard error: JSON lines, or —
+``--log-format text``, the default on a terminal — one human-readable line each
+(:class:`TextFormatter`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from careerkg.graph.salaries import salary_figures
 
 from .errors import HttpProblem, problem_response
 from .links import local_url
+from .params import int_arg
 from .salary_chart import salary_chart
 from .state import store
 
@@ -48,19 +49,6 @@ def _by() -> str:
     if by not in ov.BY_CHOICES:
         raise HttpProblem(400, f"by={by!r} is not known; use one of: {', '.join(ov.BY_CHOICES)}")
     return by
-
-
-def _int(name: str, default: int, highest: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise HttpProblem(400, f"{name}={raw!r} is not a whole number") from None
-    if not 1 <= value <= highest:
-        raise HttpProblem(400, f"{name}={value} is out of range: use 1 to {highest}")
-    return value
 
 
 def _flag(name: str) -> bool:
@@ -110,7 +98,7 @@ def api_similar():
     metric = request.args.get("metric") or "jaccard"
     if metric not in ("jaccard", "overlap"):
         raise HttpProblem(400, f"metric={metric!r} is not known; use jaccard or overlap")
-    k = _int("k", 10, 1000)
+    k = int_arg("k", 10, 1000)
     return jsonify(ov.similar_report(store(), _required("role"), k, _by(), metric))
 
 
@@ -118,9 +106,9 @@ def _view_options() -> dict:
     """How much of the network to show or export, from the query string."""
     return {
         "by": _by(),
-        "k": _int("k", *LIMITS["k"]),
-        "max_items": _int("top", *LIMITS["top"]),
-        "max_roles": _int("roles", *LIMITS["roles"]),
+        "k": int_arg("k", *LIMITS["k"]),
+        "max_items": int_arg("top", *LIMITS["top"]),
+        "max_roles": int_arg("roles", *LIMITS["roles"]),
         "industries": _flag("industries"),
     }
 

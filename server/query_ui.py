@@ -9,6 +9,8 @@ that answer (SPARQL JSON or Turtle) for YASGUI to show, so the query runs once e
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, render_template, request, url_for
 
 from careerkg.graph.errors import QueryTimeout, StoreError
@@ -55,7 +57,7 @@ def query_page():
             result = parse_answer(body, fmt, info)
         except QuerySyntaxError as exc:
             error, status = {"message": f"malformed SPARQL: {exc}", "line": exc.line,
-                             "column": exc.column}, 400
+                             "column": exc.column, "reason": exc.message}, 400
         except UpdateRefused as exc:
             error, status = {"message": str(exc)}, 403
         except ServiceRefused as exc:
@@ -91,6 +93,7 @@ def query_page():
         result=result,
         error=error,
         has_editor=state().has_vendor_assets,
+        endpoint=url_for("sparql.endpoint", _external=True),
         download={fmt: url_for("sparql.endpoint", query=text, format=fmt)
                   for fmt in ("csv", "json")} if text else None,
     ), status
@@ -106,5 +109,7 @@ def _answer_for_editor(answer: tuple[bytes, str] | None, error: dict | None,
         media = (RDF_FORMATS.get(fmt) or RESULTS_FORMATS[fmt]).media_type
         return {"status": 200, "contentType": media, "data": body.decode("utf-8")}
     if error is not None:
-        return {"status": status, "error": {"status": status, "text": error["message"]}}
+        # The same form as the endpoint's JSON errors, which query.js reads.
+        text = json.dumps({"error": {"status": status, **error}})
+        return {"status": status, "error": {"status": status, "text": text}}
     return None

@@ -178,12 +178,13 @@ def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
 
 
 def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
-                         named_graphs=None, app_state=None, log=log_query
-                         ) -> tuple[bytes, ResultInfo]:
+                         named_graphs=None, limit: int | None = None, app_state=None,
+                         log=log_query) -> tuple[bytes, ResultInfo]:
     """Run a prepared query and serialize its answer as ``fmt`` where it runs.
 
-    ``app_state`` and ``log`` (the query log writer) default to the current app's; the
-    lean path of :mod:`~careerkg.server.front` passes its own, outside Flask.
+    ``limit`` is the row cap, as for :func:`run_query`.  ``app_state`` and ``log`` (the
+    query log writer) default to the current app's; the lean path of
+    :mod:`~careerkg.server.front` passes its own, outside Flask.
 
     Returns
     -------
@@ -191,10 +192,11 @@ def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
         The serialized answer and whether it was cut at the row cap.
     """
     app_state = app_state or state()
+    cap = app_state.max_rows if limit is None else min(limit, app_state.max_rows)
     with _logged(prepared, log) as entry:
         try:
             body, meta = app_state.store.query_serialized(
-                prepared.text, fmt, limit=app_state.max_rows, timeout=app_state.timeout,
+                prepared.text, fmt, limit=cap, timeout=app_state.timeout,
                 **_dataset(default_graphs, named_graphs),
             )
         except QuerySyntaxError as error:

@@ -63,6 +63,11 @@ class SalaryChart:
     plot_left: int
     sections: list[_Section]
     ticks: list[tuple[float, str]]
+    #: Where the figures come from, each once (``Glassdoor, United States, 2023, per
+    #: year``), read from the figures; shown beside the chart.
+    scopes: list[str] = field(default_factory=list)
+    #: The figures' currencies, each once.
+    currencies: list[str] = field(default_factory=list)
 
 
 def _nice_step(top: float) -> float:
@@ -142,4 +147,7 @@ def salary_chart(figures: list[SalaryFigure], a: str, b: str) -> SalaryChart | N
         ticks.append((x_of(value), f"{sign}{value / 1000:,.0f}k" if value else "0"))
         value += step
     return SalaryChart(width=CHART_WIDTH, height=int(y + 8), plot_left=plot_left,
-                       sections=sections, ticks=ticks)
+                       sections=sections, ticks=ticks,
+                       scopes=list(dict.fromkeys(f.scope for f in figures if f.scope)),
+                       currencies=list(dict.fromkeys(f.currency for f in figures
+                                                     if f.currency)))

@@ -3,11 +3,15 @@ library, the real term conversion.  (No second implementation of any of them.)""
 
 from __future__ import annotations
 
+import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from rdflib.compare import isomorphic
 
 from careerkg.graph.article import ARTICLE_ENV, article_path, read_article, resolve_span
 from careerkg.graph.factory import open_store
@@ -17,6 +21,7 @@ from careerkg.graph.sparql import bind_values
 from careerkg.graph.store import Store
 
 __all__ = [
+    "ARTICLE_COUNTS",
     "ONTOLOGY",
     "QUERIES",
     "ROOT",
@@ -28,9 +33,13 @@ __all__ = [
     "passage_spans",
     "seed_spans",
     "canned_queries",
+    "env_path",
     "query_prefixes",
     "run_canned",
     "seed_store",
+    "source_files_graphs",
+    "source_files_union",
+    "same_graph",
     "select",
 ]
 
@@ -41,6 +50,68 @@ SEED = ROOT / "graph" / "seed"
 SEED_FILES = sorted(SEED.glob("*.ttl"))
 QUERIES = ROOT / "queries"
 
+
+
+def env_path(name: str) -> Path | None:
+    """The path an environment variable names (third-party test material: the article, the
+    W3C suites), made absolute against the repository root (``.ci/run`` gives paths relative
+    to it, e.g. ``../shared/w3c``); None when the variable is not set."""
+    value = os.environ.get(name)
+    if not value:
+        return None
+    return (ROOT / Path(value).expanduser()).resolve()
+
+
+#: What the article states, counted by hand from its text (not from the graph): its two
+#: roles, the 28 skills and 14 tools it names, the 8 industries it lists and its 20 salary
+#: figures.  The home page, ``careerkg info`` and the seed tests are checked against these.
+ARTICLE_COUNTS = {"roles": 2, "skills": 28, "tools": 14, "industries": 8, "salary_figures": 20}
+
+
+def source_files_graphs() -> dict[str, rdflib.Graph]:
+    """The ontology and the seed read straight from ``ontology/*.ttl`` and
+    ``graph/seed/*.ttl`` by rdflib (not by the store), so that counts and exports can be
+    checked against something careerkg did not produce: source name → graph.  The SHACL
+    shapes (``ontology/shapes.ttl``) validate the data and are not part of it."""
+    ontology = rdflib.Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        if path != SHAPES:
+            ontology.parse(path, format="turtle")
+    seed = rdflib.Graph()
+    for path in SEED_FILES:
+        seed.parse(path, format="turtle")
+    return {"ontology": ontology, "seed": seed}
+
+
+def source_files_union() -> rdflib.Graph:
+    """What an export must hold: the union of :func:`source_files_graphs`."""
+    union = rdflib.Graph()
+    for graph in source_files_graphs().values():
+        union += graph
+    return union
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _by_value(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph with decimal and integer literals in one lexical form per value (an
+    export may write the canonical ``-0.1`` for the file's ``-0.10``: the same value)."""
+    out = rdflib.Graph()
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal) and o.datatype is not None and not o.ill_typed:
+            if str(o.datatype) == _XSD + "decimal":
+                o = rdflib.Literal(format(Decimal(str(o)).normalize(), "f"), datatype=o.datatype)
+            elif str(o.datatype) == _XSD + "integer":
+                o = rdflib.Literal(str(int(str(o))), datatype=o.datatype)
+        out.add((s, p, o))
+    return out
+
+
+def same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
+    """Whether two graphs are isomorphic, literals compared by value where their datatype
+    fixes one (decimals, integers), otherwise term for term."""
+    return isomorphic(_by_value(a), _by_value(b))
 
 
 def seed_store() -> Store:

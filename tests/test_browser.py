@@ -91,9 +91,8 @@ def test_a_shared_query_url_opens_and_runs(live_server, page, page_log, seed_sto
 
 def test_a_malformed_query_shows_the_error(live_server, page, page_log):
     page.goto(live_server.url + "/query?" + _encode({"query": "SELECT * WHERE { ?s ?p"}))
-    page.wait_for_selector(".yasr .errorResult, .yasr_results .errorResult, .yasr .error",
-                           timeout=15000)
-    assert "line 1" in page.locator(".yasr").inner_text()
+    page.wait_for_selector(".yasr .query-error", timeout=15000)
+    assert "Line 1, column" in page.locator(".yasr .query-error").inner_text()
     # The 400 answer itself is logged by the browser; nothing else may be.
     assert [e for e in page_log.errors if "400" not in e] == []
 
@@ -132,3 +131,131 @@ def _encode(params: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode(params)
+
+
+# -- what a visitor reads in the editor: errors, cells, downloads --------------------------------
+
+RUN_IN_EDITOR = """(query) => {
+  const cm = document.querySelector('#yasgui .CodeMirror').CodeMirror;
+  cm.setValue(query);
+  document.querySelector('#yasgui .yasqe_queryButton').click();
+}"""
+
+
+def _editor_ready(page, url):
+    page.goto(url)
+    page.wait_for_selector("#yasgui .yasqe .CodeMirror")
+
+
+def test_a_failing_query_reads_as_a_message_and_hides_the_downloads(live_server, page, page_log):
+    _editor_ready(page, live_server.url + "/query")
+    page.evaluate(RUN_IN_EDITOR, "SELECT ?role WHERE { ?role a ckg:Role }")
+    page.wait_for_selector(".yasr_results table tbody tr")
+    assert page.is_visible("#download-csv")
+    page.evaluate(RUN_IN_EDITOR, "SELECT ?x WHERE {\n  ?x foo:bar ?y .\n}")
+    error = page.wait_for_selector(".query-error")
+    text = error.inner_text()
+    assert "Line 2, column" in text
+    assert "unknown prefix 'foo:'" in text
+    # The place, under the line the visitor wrote; no raw answer, no character ranges.
+    assert page.locator(".query-error-line").inner_text().startswith("  ?x foo:bar ?y .\n")
+    assert "{" not in page.locator(".query-error-message").inner_text()
+    assert "\\u{" not in text and "..=" not in text
+    assert page.is_hidden("#downloads")
+    assert page.get_attribute("#download-csv", "href") is None
+    page.click(".query-error-go")
+    cursor = page.evaluate("() => document.querySelector('.CodeMirror').CodeMirror.getCursor()")
+    assert cursor["line"] == 1
+    assert [e for e in page_log.errors if "400" not in e] == []
+
+
+def test_cells_show_values_with_their_type_on_hover(live_server, page, page_log, seed_store):
+    query = ("SELECT ?fig ?amount ?label ?occupation WHERE { ?fig a ckg:SalaryFigure ; "
+             "ckg:amount ?amount ; rdfs:label ?label . "
+             "VALUES ?occupation { <https://w3id.org/careerkg/id/onet/occupation/15-2051.00> } "
+             "} ORDER BY ?fig LIMIT 5")
+    expected = seed_store.query(
+        "PREFIX ckg: <https://w3id.org/careerkg/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + query).to_python()
+    _editor_ready(page, live_server.url + "/query")
+    page.evaluate(RUN_IN_EDITOR, query)
+    page.wait_for_selector(".yasr_results table tbody tr")
+    cells = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.yasr_results tbody tr')).map(tr =>
+          Array.from(tr.querySelectorAll('td')).slice(1).map(td => {
+            const inner = td.querySelector('a, span.literal');
+            return {text: td.innerText.trim(), title: inner ? inner.title : null,
+                    whole: inner ? inner.scrollWidth <= td.clientWidth + 1 : false};
+          }))""")
+    assert len(cells) == len(expected)
+    for row, want in zip(cells, expected, strict=True):
+        fig, amount, label, occupation = row
+        assert fig["text"] == "salary:" + want["fig"].rsplit("/", 1)[1]
+        # Literals without quotes or tags; the datatype or language on hover.
+        assert amount["text"] == str(want["amount"]) and amount["title"] == "xsd:decimal"
+        assert label["text"] == want["label"] and label["title"] == "language: en"
+        # An IRI no prefix covers keeps its end: the O*NET code is whole and visible.
+        assert occupation["text"] == "…/occupation/15-2051.00" and occupation["whole"]
+        for cell in row:
+            assert not cell["text"].startswith('"') and "^^" not in cell["text"]
+            assert "@en" not in cell["text"]
+    assert page_log.errors == []
+
+
+def test_hostile_values_in_cells_stay_text(page, page_log, start_live_server, tmp_path):
+    data = tmp_path / "hostile.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix ckg: <https://w3id.org/careerkg/ontology#> .\n"
+        "<https://w3id.org/careerkg/id/role/hostile> a ckg:Role ;\n"
+        "  rdfs:label \"<img src=x onerror=alert(1)>\" ;\n"
+        "  rdfs:comment \"\\\" onmouseover=\\\"alert(2)\"@en ;\n"
+        "  rdfs:seeAlso <javascript:alert(3)> , <https://x.example/a'onmouseover='alert(4)> .\n",
+        encoding="utf-8")
+    server = start_live_server("--data", str(data))
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _editor_ready(page, server.url + "/query")
+    page.evaluate(RUN_IN_EDITOR, "SELECT ?p ?o WHERE { role:hostile ?p ?o } ORDER BY ?p ?o")
+    page.wait_for_selector(".yasr_results table tbody tr")
+    texts = page.locator(".yasr_results tbody td").all_inner_texts()
+    assert "<img src=x onerror=alert(1)>" in texts
+    assert '" onmouseover="alert(2)' in texts
+    assert page.locator(".yasr_results img").count() == 0
+    assert page.locator(".yasr_results [onmouseover], .yasr_results [onerror]").count() == 0
+    hrefs = page.eval_on_selector_all(".yasr_results tbody a", "as => as.map(a => a.href)")
+    assert hrefs and all(h.startswith(server.url + "/resource?iri=") for h in hrefs)
+    page.hover(".yasr_results tbody span.literal >> nth=0")
+    assert dialogs == [] and page_log.errors == []
+
+
+def test_on_a_phone_the_editor_comes_first_and_a_canned_answer_comes_into_view(
+        live_server, browser, seed_store):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        _editor_ready(page, live_server.url + "/query")
+        editor = page.locator("#yasgui .CodeMirror").bounding_box()
+        library = page.locator(".library-panel").bounding_box()
+        assert editor["y"] < 844 / 2 and editor["y"] < library["y"]
+        name = "tools-per-role"
+        page.locator(f"a[data-canned='{name}']").scroll_into_view_if_needed()
+        page.click(f"a[data-canned='{name}']")
+        page.wait_for_selector(".yasr_results table tbody tr")
+        page.wait_for_timeout(300)
+        table = page.locator(".yasr_results table").bounding_box()
+        assert 0 <= table["y"] < 844, table  # the answer's top is on the screen
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        context.close()
+
+
+def test_an_error_the_server_found_reads_the_same(live_server, page, page_log):
+    # run=1: the server ran the query (the plain form's path) and the editor shows its error.
+    page.goto(live_server.url + "/query?" + _encode(
+        {"query": "SELECT * WHERE { ?s nope:x ?o }", "run": "1"}))
+    error = page.wait_for_selector(".yasr .query-error")
+    assert "Line 1, column" in error.inner_text()
+    assert "unknown prefix 'nope:'" in error.inner_text()
+    assert page.is_hidden("#downloads")

@@ -14,7 +14,7 @@ from conftest import FIXTURES
 
 from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
-from careerkg.graph.importers.esco import ATTRIBUTION
+from careerkg.graph.importers.esco import ATTRIBUTION, DERIVATION
 from careerkg.graph.namespaces import CKG
 from careerkg.graph.validate import validate_store
 
@@ -135,9 +135,15 @@ def test_attribution_and_licence(esco_store):
         ?d dct:rights ?rights ; dct:license ?license ; skos:note ?note }""",
                    default_graphs=[esco_store.source("esco").graph])
     assert found == [{"rights": ATTRIBUTION, "license": "http://data.europa.eu/eli/dec/2011/833/oj",
-                      "note": found[0]["note"]}]
+                      "note": DERIVATION}]
+    # What ESCO's reuse terms ask for, in words written here (not read back from the
+    # importer): the source acknowledged, the changes stated, the Commission not answerable.
     assert "© European Union" in found[0]["rights"]
-    assert "modified" in found[0]["note"]
+    assert "https://esco.ec.europa.eu" in found[0]["rights"]
+    note = found[0]["note"]
+    assert note.startswith("careerkg has modified this information")
+    assert "converted to RDF" in note and "merged with the seed's skills" in note
+    assert "The European Commission is not responsible for these modifications." in note
 
 
 def test_esco_1_1_layout_gives_the_same_graph(tmp_path):

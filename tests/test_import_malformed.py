@@ -23,8 +23,6 @@ from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.store import Payload
 
-pytestmark = pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
-
 OCC = "Occupation Data.txt"
 TECH = "Technology Skills.txt"
 

@@ -1,5 +1,5 @@
 """Limits with their defaults: body size (413), query length (400, and 414 for a request line
-gunicorn will not read), the per-client rate (429 + Retry-After) and concurrency, and the
+over 8,190 bytes), the per-client rate (429 + Retry-After) and concurrency, and the
 client as a trusted proxy saw it."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from conftest import wait_until
 
 from careerkg.graph.executor import IsolatedStore, PoolConfig
 from careerkg.server import create_app
@@ -102,7 +103,8 @@ def test_one_client_cannot_run_more_than_its_share_at_once(monkeypatch):
 
         thread = threading.Thread(target=runaway)
         thread.start()
-        time.sleep(0.5)
+        limits = app.extensions["careerkg.limits"]
+        wait_until(lambda: limits.in_progress() == 1, what="the runaway to be in progress")
         client = app.test_client()
         second = client.get("/sparql", query_string={"query": ASK},
                             headers={"X-Forwarded-For": "192.0.2.1"})

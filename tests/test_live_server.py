@@ -18,6 +18,7 @@ import psutil
 import pytest
 import rdflib
 import requests
+from conftest import wait_until
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from reliability.conftest import busy_processes, tree
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
@@ -96,7 +97,9 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(start_live_server)
 
     thread = threading.Thread(target=runaway)
     thread.start()
-    time.sleep(0.2)
+    wait_until(lambda: outcome or requests.get(server.url + "/healthz", timeout=5)
+               .json()["pool"]["busy"] >= 1, what="the runaway to be running")
+    assert not outcome, outcome
     latencies = []
     while thread.is_alive():
         started = time.monotonic()

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import psutil
 import pytest
 import requests
+from conftest import wait_until
 
 from careerkg.graph.errors import InputError
 from careerkg.graph.executor import IsolatedStore, PoolConfig
@@ -192,7 +193,9 @@ def test_sigterm_lets_requests_in_flight_finish(start_live_server, seed_store):
 
     thread = threading.Thread(target=slow)
     thread.start()
-    time.sleep(0.4)
+    wait_until(lambda: outcome or requests.get(server.url + "/healthz", timeout=5)
+               .json()["pool"]["busy"] >= 1, what="the slow query to be running")
+    assert not outcome, "the slow query finished before it was seen running"
     server.process.send_signal(signal.SIGTERM)
     thread.join(timeout=60)
     assert outcome["status"] == 200, outcome
@@ -205,20 +208,23 @@ def test_sigterm_lets_requests_in_flight_finish(start_live_server, seed_store):
 
 
 def test_the_pool_shrinks_back_to_its_minimum():
-    store = IsolatedStore(None, PoolConfig(min_workers=1, max_workers=4, timeout=5,
-                                           idle_timeout=0.5))
+    # A time limit the three slow queries cannot reach on a busy machine (a worker killed
+    # for its time is not "idle"), and an idle_timeout long enough that queries ending at
+    # different moments still find each other's workers warm.
+    store = IsolatedStore(None, PoolConfig(min_workers=1, max_workers=4, timeout=120,
+                                           idle_timeout=3.0))
     try:
         threads = [threading.Thread(target=store.query, args=(SLOW,)) for _ in range(3)]
         for thread in threads:
             thread.start()
-        time.sleep(0.3)
-        assert store.pool_state()["busy"] == 3
+        wait_until(lambda: store.pool_state()["busy"] == 3, what="three busy workers")
         for thread in threads:
             thread.join()
         assert store.pool_state()["idle"] == 3, "a burst's workers stay warm for a while"
-        time.sleep(1.2)  # idle_timeout, plus the reaper's half-period
-        state = store.pool_state()
-        assert state["busy"] == 0 and state["idle"] == 1
+        # The reaper ends idle workers after idle_timeout; polled, not slept for.
+        wait_until(lambda: store.pool_state()["idle"] == 1, timeout=10,
+                   what="the pool back at one idle worker")
+        assert store.pool_state()["busy"] == 0
         assert len(store.worker_pids()) == 2  # the zygote and one worker
     finally:
         store.close()

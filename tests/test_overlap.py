@@ -452,7 +452,7 @@ def test_a_role_by_code_and_the_precedence_of_matches(memory_store):
     with pytest.raises(ov.AmbiguousRole) as caught:
         ov.resolve_role(memory_store, "analyst")
     message = str(caught.value)
-    assert "2 roles" in message and ROLE + "quant" in message and ROLE + "bi" in message
+    assert "2 roles" in message and "role:quant" in message and "role:bi" in message
     assert {iri for iri, _ in caught.value.candidates} == {ROLE + "quant", ROLE + "bi"}
 
 

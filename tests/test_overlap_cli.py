@@ -83,7 +83,7 @@ def test_unknown_role_lists_candidates(cli):
     result = cli("overlap", "data scientst", "mle")
     assert result.exit_code == 1
     assert "no role named 'data scientst'" in result.stderr
-    assert "Data scientist <" + DS + ">" in result.stderr
+    assert "Data scientist (role:data-scientist)" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -106,8 +106,8 @@ def test_ambiguous_role_lists_every_match(cli, ambiguous_store):
     result = cli("similar", "Analyst", "--store", ambiguous_store)
     assert result.exit_code == 1
     assert "'Analyst' names 2 roles" in result.stderr
-    assert f"BI analyst <{ID}role/bi>" in result.stderr
-    assert f"Quant <{ID}role/quant>" in result.stderr
+    assert "BI analyst (role:bi)" in result.stderr
+    assert "Quant (role:quant)" in result.stderr
 
 
 def _parse(data: bytes, fmt: str) -> nx.Graph:

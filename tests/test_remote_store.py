@@ -92,7 +92,6 @@ def test_the_default_graph_is_the_live_sources_only(server):
     assert "http://example.org/r" not in {r["r"] for r in roles}
 
 
-@pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 def test_other_processes_can_read_and_open_the_store_during_an_import(tmp_path_factory):
     """Readers (and every `careerkg` command, which opens the store with a recovery pass)
     run while an import writes: each sees the old or the new state, never a half-loaded
@@ -265,12 +264,21 @@ class SizeLimitingProxy:
         self.server.server_close()
 
 
-def test_batches_an_engine_refuses_as_too_large_are_split(server, tmp_path):
+@pytest.mark.parametrize("protocol", ["insert-data", "graph-store"])
+def test_batches_an_engine_refuses_as_too_large_are_split(server, tmp_path, protocol,
+                                                          monkeypatch):
     proxy = SizeLimitingProxy(server.url, limit=64_000)
+    if protocol == "insert-data":  # an engine without a graph store endpoint
+        import careerkg.graph.remote as remote_module
+
+        monkeypatch.setattr(remote_module, "default_graph_store_endpoint", lambda url: None)
     try:
         store = open_store(proxy.url + "/query")
         report = import_source("esco", store, ESCO_DIR)
-        assert proxy.refused > 0 and store.chunk < 5000
+        if protocol == "insert-data":
+            assert proxy.refused > 0 and store.chunk < 5000
+        else:
+            assert proxy.refused > 0 and store.graph_store_chunk < 64_000
         local = open_store(None)
         import_source("esco", local, ESCO_DIR)
         assert report.triples == local.source("esco").triples
@@ -286,3 +294,86 @@ def test_batches_an_engine_refuses_as_too_large_are_split(server, tmp_path):
         assert store.graph_names() == before
     finally:
         proxy.close()
+
+
+# -- writes through the SPARQL 1.1 Graph Store HTTP Protocol --------------------------------
+
+def _recording(store):
+    """Record the URL of every POST the store sends (and the updates' texts in
+    ``sent.updates``)."""
+    sent = _Sent()
+    post = store._session.post
+
+    def recorded(url, *args, **kwargs):
+        sent.append(url)
+        form = kwargs.get("data")
+        if isinstance(form, list):
+            sent.updates += [value for key, value in form if key == "update"]
+        return post(url, *args, **kwargs)
+
+    store._session.post = recorded
+    return sent
+
+
+class _Sent(list):
+    updates: list[str]
+
+    def __init__(self):
+        super().__init__()
+        self.updates = []
+
+
+def _graph_triples(store, name):
+    return set(ox.parse(store.dump_graph(store.source(name).graph, ntriples()),
+                        format=ox.RdfFormat.N_TRIPLES))
+
+
+def ntriples():
+    from careerkg.graph.formats import rdf_format
+
+    return rdf_format("ntriples")
+
+
+def test_imports_write_through_the_graph_store_protocol(server):
+    remote = open_store(server.query_url)
+    sent = _recording(remote)
+    report = import_source("esco", remote, ESCO_DIR)
+    assert server.url + "/store" in sent
+    graph = remote.source("esco").graph
+    assert not any(f"INSERT DATA {{ GRAPH <{graph}>" in u for u in sent.updates)
+    local = open_store(None)
+    import_source("esco", local, ESCO_DIR)
+    assert _graph_triples(remote, "esco") == _graph_triples(local, "esco")
+    assert remote.source("esco").triples == report.triples == local.source("esco").triples
+
+
+def test_blank_nodes_go_in_one_graph_store_request(server, tmp_path):
+    path = tmp_path / "bnodes.ttl"
+    path.write_text("@prefix ex: <http://example.org/> .\n" + "".join(
+        f"ex:s{i} ex:p [ ex:q {i} ] .\n" for i in range(300)), encoding="utf-8")
+    remote = open_store(server.query_url)
+    sent = _recording(remote)
+    report = import_source("rdf", remote, path)
+    assert sent.count(server.url + "/store") == 1
+    assert report.triples == 600
+    # each blank node kept its own two triples
+    rows = remote.query("SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?s <http://example.org/p> ?b "
+                        ". ?b <http://example.org/q> ?v }").to_python()
+    assert rows[0]["n"] == 300
+
+
+def test_an_engine_without_a_graph_store_gets_insert_data(server, monkeypatch):
+    import careerkg.graph.remote as remote_module
+
+    # the engine answers 404 where the graph store was looked for
+    monkeypatch.setattr(remote_module, "default_graph_store_endpoint",
+                        lambda url: server.url + "/no-graph-store-here")
+    remote = open_store(server.query_url, seed=False)
+    sent = _recording(remote)
+    import_source("esco", remote, ESCO_DIR)
+    assert sent.count(server.url + "/no-graph-store-here") == 1  # asked once, then not again
+    graph = remote.source("esco").graph
+    assert any(f"INSERT DATA {{ GRAPH <{graph}>" in u for u in sent.updates)
+    local = open_store(None, seed=False)
+    import_source("esco", local, ESCO_DIR)
+    assert _graph_triples(remote, "esco") == _graph_triples(local, "esco")

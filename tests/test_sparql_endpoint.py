@@ -15,6 +15,7 @@ import json
 import re
 import threading
 import time
+import urllib.request
 
 import pyoxigraph as ox
 import pytest
@@ -99,6 +100,16 @@ def test_accept_with_quality_values_picks_the_preferred_format(client):
                           headers={"Accept": "application/sparql-results+json;q=0.5, text/csv"})
     assert response.mimetype == "text/csv"
     assert response.headers["Vary"] == "Accept"
+
+
+def test_a_format_with_q_0_is_never_chosen(client):
+    """q=0 means "not acceptable" (RFC 9110, 12.4.2), even when it is listed first."""
+    second = client.get("/sparql", query_string={"query": ROLES},
+                        headers={"Accept": "text/csv;q=0, application/sparql-results+xml"})
+    assert second.mimetype == "application/sparql-results+xml"
+    refused = client.get("/sparql", query_string={"query": ROLES},
+                         headers={"Accept": "text/csv;q=0"})
+    assert refused.status_code == 406
 
 
 CONSTRUCT = (
@@ -337,45 +348,74 @@ def test_default_and_named_graph_uris_choose_the_dataset(client, app):
     assert named == [{"g": sources["ontology"]}]
 
 
+class LoopbackStub:
+    """An HTTP server on loopback that records every connection it accepts, in order."""
+
+    BARRIER = "/barrier-of-the-test"
+
+    def __init__(self):
+        self.connections: list[str] = []  # the path asked on each, "" until it is read
+        self.index: dict = {}  # accepted socket → its place in connections
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                stub.connections[stub.index[self.request]] = self.path
+                self.send_response(200)
+                self.send_header("Content-Type", "text/turtle")
+                self.end_headers()
+                self.wfile.write(b"<urn:x:stolen> <urn:x:p> <urn:x:o> .\n")
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            def process_request(self, request, client_address):
+                # Called by the accepting thread, one connection after the other.
+                stub.index[request] = len(stub.connections)
+                stub.connections.append("")
+                super().process_request(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def others(self) -> list[str]:
+        """Every connection made to the stub so far by anyone but this method.  A request of
+        its own goes last: connections are accepted in the order they were made, so once it
+        is answered every earlier one has been counted (no sleep that a late one could
+        outlast)."""
+        with urllib.request.urlopen(self.url.rstrip("/") + self.BARRIER, timeout=10) as answer:
+            answer.read()
+        return [path for path in self.connections if path != self.BARRIER]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture
 def loopback_stub():
-    """An HTTP server on loopback that records every request it gets."""
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle")
-            self.end_headers()
-            self.wfile.write(b"<urn:x:stolen> <urn:x:p> <urn:x:o> .\n")
-
-        do_POST = do_GET  # noqa: N815
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", hits
-    server.shutdown()
+    stub = LoopbackStub()
+    yield stub
+    stub.close()
 
 
 def test_service_is_refused_and_nothing_is_sent(client, loopback_stub):
-    url, hits = loopback_stub
+    url = loopback_stub.url
     response = client.get("/sparql", query_string={
         "query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
     assert response.status_code == 400 and "SERVICE" in response.get_data(as_text=True)
-    time.sleep(0.2)
-    assert hits == []
+    assert loopback_stub.others() == []
     # The word inside a string is not a SERVICE call.
     assert client.get("/sparql", query_string={
         "query": 'SELECT ("SERVICE" AS ?x) {}'}).status_code == 200
 
 
 def test_from_names_graphs_in_the_store_and_fetches_nothing(client, loopback_stub, tmp_path):
-    url, hits = loopback_stub
+    url = loopback_stub.url
     secret = tmp_path / "secret.ttl"
     secret.write_text("<urn:x:secret> <urn:x:p> <urn:x:o> .\n")
     for source in (url, secret.as_uri()):
@@ -383,8 +423,7 @@ def test_from_names_graphs_in_the_store_and_fetches_nothing(client, loopback_stu
             query = (f"SELECT * {clause} <{source}> WHERE {{ {{ ?s ?p ?o }} UNION "
                      f"{{ GRAPH ?g {{ ?s ?p ?o }} }} }}")
             assert _rows(client.get("/sparql", query_string={"query": query})) == []
-    time.sleep(0.2)
-    assert hits == []
+    assert loopback_stub.others() == []
 
 
 # -- limits ----------------------------------------------------------------------------------

@@ -1,47 +1,40 @@
 """Importers: outside data onto the careerkg ontology, one source (named graph) each.
 
-Every importer has the same signature::
+Every import runs through :func:`~.pipeline.run_import` (the steps, and the interface an
+importer implements, are documented in :mod:`careerkg.graph.importers.pipeline`): it reads
+and validates *all* of its input first (raising :class:`~careerkg.graph.errors.InputError`
+with the file, line and column of the first problem), builds the source's triples, and hands
+them to :meth:`~careerkg.graph.store.Store.replace_source` once — so a bad file never changes
+the store, and importing the same input again changes nothing.
 
-    import_xxx(store, path, *, name=None, progress=False) -> ImportReport
-
-It reads and validates *all* of its input first (raising
-:class:`~careerkg.graph.errors.InputError` with the file, line and column of the first
-problem), builds the source's triples, and hands them to
-:meth:`~careerkg.graph.store.Store.replace_source` once — so a bad file never changes the
-store, and importing the same input again changes nothing.
-
-=========  ==============================================  =====================
-kind       input                                           default source name
-=========  ==============================================  =====================
-``onet``   a folder of O*NET database text files           ``onet``
-``esco``   a folder of ESCO's CSV export                   ``esco``
-``csv``    a CSV file of your own roles (docs/import.md)   ``csv-<file stem>``
-``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file    ``rdf-<file stem>``
-=========  ==============================================  =====================
+=========  ================================================  =====================
+kind       input                                             default source name
+=========  ================================================  =====================
+``onet``   a folder or zip of the O*NET database (xlsx/txt)  ``onet``
+``esco``   a folder of ESCO's CSV export                     ``esco``
+``csv``    a CSV file of your own roles (docs/import.md)     ``csv-<file stem>``
+``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file      ``rdf-<file stem>``
+=========  ================================================  =====================
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..store import Store
 from .common import ImportReport
-from .csvroles import import_csv
-from .esco import import_esco
-from .onet import import_onet
-from .rdffile import import_rdf
+from .csvroles import CSV_IMPORTER
+from .esco import ESCO_IMPORTER
+from .onet import ONET_IMPORTER
+from .pipeline import Importer, run_import
+from .rdffile import RDF_IMPORTER
 
-__all__ = ["IMPORTERS", "ImportReport", "import_source"]
+__all__ = ["IMPORTERS", "ImportReport", "Importer", "import_source", "run_import"]
 
-Importer = Callable[..., ImportReport]
-
-#: kind → importer function
+#: kind → importer (one line per importer)
 IMPORTERS: dict[str, Importer] = {
-    "onet": import_onet,
-    "esco": import_esco,
-    "csv": import_csv,
-    "rdf": import_rdf,
+    importer.kind: importer
+    for importer in (ONET_IMPORTER, ESCO_IMPORTER, CSV_IMPORTER, RDF_IMPORTER)
 }
 
 
@@ -52,6 +45,7 @@ def import_source(
     *,
     name: str | None = None,
     progress: bool = False,
+    **options,
 ) -> ImportReport:
     """Import ``path`` with the importer for ``kind`` (``onet``, ``esco``, ``csv``, ``rdf``).
 
@@ -67,6 +61,8 @@ def import_source(
         The source name, instead of the importer's default.
     progress : bool
         Show progress bars on standard error (only when it is a terminal).
+    **options
+        The importer's own options (its ``options``, such as O*NET's ``without``).
 
     Returns
     -------
@@ -75,7 +71,7 @@ def import_source(
     Raises
     ------
     ValueError
-        For an unknown ``kind``.
+        For an unknown ``kind`` or option.
     InputError
         For malformed input (the store is then unchanged).
     """
@@ -85,4 +81,4 @@ def import_source(
         raise ValueError(
             f"unknown import kind {kind!r}; use one of: {', '.join(IMPORTERS)}"
         ) from None
-    return importer(store, path, name=name, progress=progress)
+    return run_import(importer, store, path, name=name, progress=progress, **options)

@@ -1,8 +1,7 @@
 """What every importer shares: the report, building triples, provenance, progress, linking.
 
-An importer reads and validates all of its input first, builds the triples of its source
-here, and hands them to :meth:`~careerkg.graph.store.Store.replace_source` once: the store
-is either left as it was (bad input, a failure while loading) or holds the new source whole.
+The steps of an import (locate, digest, read, load, report) are in :mod:`.pipeline`; this
+module holds the pieces importers build their triples with.
 """
 
 from __future__ import annotations
@@ -12,14 +11,14 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import CKG, DCAT, DCT, ID, PROV, RDF, RDFS, SKOS, XSD
-from ..store import Payload, Store
+from ..store import Store
 
 __all__ = [
     "IMPORTER_VERSION",
@@ -38,8 +37,9 @@ __all__ = [
     "progress",
     "SeedIndex",
     "seed_index",
-    "load_source",
-    "unchanged",
+    "link_roles",
+    "id_iri",
+    "timer",
 ]
 
 #: Bump when an importer's mapping changes, so that re-importing the same files rebuilds.
@@ -294,53 +294,8 @@ def link_roles(builder: Builder, seed_roles: Iterable[str], imported: str) -> in
     return count
 
 
-# -- loading ------------------------------------------------------------------------------
-
-def load_source(
-    store: Store,
-    name: str,
-    builder: Builder,
-    *,
-    title: str,
-    digest: str,
-    where: str,
-    show_progress: bool,
-) -> tuple[int, bool]:
-    """Hand the built triples to the store as source ``name`` (all or nothing)."""
-    triples = builder.triples()
-    bar = progress(total=len(triples), desc=f"loading {name}", unit="triple",
-                   enabled=show_progress)
-    # Without a visible bar the list itself is handed over (it pickles, for stores that
-    # load in another process); with one, a generator advances the bar as the store reads.
-    feed: Iterable[ox.Triple] = triples if bar.disable else _counting(triples, bar)
-    try:
-        source, changed = store.replace_source(
-            name, Payload(triples=feed, label=where), title=title, digest=digest
-        )
-    finally:
-        bar.close()
-    return source.triples, changed
-
-
-def _counting(triples: list[ox.Triple], bar) -> Iterator[ox.Triple]:
-    for start in range(0, len(triples), 4096):
-        chunk = triples[start:start + 4096]
-        yield from chunk
-        bar.update(len(chunk))
-
-
 def timer() -> float:
     return time.perf_counter()
-
-
-def unchanged(store: Store, name: str, digest: str, started: float) -> ImportReport | None:
-    """The report of an import that has nothing to do — the source already holds this very
-    input — or ``None``.  Checked before building triples, so a re-import costs one read."""
-    current = store.source(name)
-    if current is None or current.digest != digest:
-        return None
-    return ImportReport(name, current.title, current.triples, changed=False,
-                        seconds=timer() - started)
 
 
 def id_iri(*parts: str) -> str:

@@ -48,13 +48,9 @@ from .common import (
     SKOS,
     Builder,
     ImportReport,
-    digest_of,
     id_iri,
-    load_source,
-    timer,
-    unchanged,
 )
-from .rdffile import default_name
+from .pipeline import FileImporter, Found, Reading, run_import
 from .tabular import Row, read_csv
 
 __all__ = ["import_csv", "KINDS", "COLUMNS"]
@@ -239,6 +235,32 @@ def build_csv(path: Path, existing: dict[str, Existing], dataset: str):
     return b, dict(counts), warnings
 
 
+class CsvImporter(FileImporter):
+    kind = "csv"
+    title = "Own roles from {name}"
+
+    def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
+        self.require_file(path)
+        # What the file adds depends on what the other sources already hold.
+        others = sorted(f"{s.name}:{s.digest}" for s in store.sources() if s.name != name)
+        return Found([path], str(path), depends=others, state=name)
+
+    def read(self, store: Store, found: Found, progress: bool) -> Reading:
+        path, name = found.files[0], found.state
+        dataset = id_iri("source", name)
+        builder, counts, warnings = build_csv(path, _existing(store, name), dataset)
+        title = self.title_for(path)
+        builder.add(dataset, RDF + "type", PROV + "Entity")
+        builder.text(dataset, RDFS + "label", title)
+        builder.text(dataset, DCT + "title", title)
+        builder.text(dataset, SKOS + "note",
+                     f"Imported by careerkg from the CSV file {path.name}.")
+        return Reading(builder, counts=counts, warnings=warnings)
+
+
+CSV_IMPORTER = CsvImporter()
+
+
 def import_csv(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
 ) -> ImportReport:
@@ -265,24 +287,4 @@ def import_csv(
     InputError
         On malformed input, naming the file, line and column; the store is left unchanged.
     """
-    started = timer()
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", file=str(path))
-    name = name or default_name(path, "csv")
-    others = sorted(f"{s.name}:{s.digest}" for s in store.sources() if s.name != name)
-    digest = digest_of("csv", [path], *others)
-    if (report := unchanged(store, name, digest, started)) is not None:
-        return report
-    dataset = id_iri("source", name)
-    builder, counts, warnings = build_csv(path, _existing(store, name), dataset)
-    title = f"Own roles from {path.name}"
-    builder.add(dataset, RDF + "type", PROV + "Entity")
-    builder.text(dataset, RDFS + "label", title)
-    builder.text(dataset, DCT + "title", title)
-    builder.text(dataset, SKOS + "note", f"Imported by careerkg from the CSV file {path.name}.")
-    triples, changed = load_source(
-        store, name, builder, title=title, digest=digest, where=str(path),
-        show_progress=progress,
-    )
-    return ImportReport(name, title, triples, counts, changed, timer() - started, warnings)
+    return run_import(CSV_IMPORTER, store, path, name=name, progress=progress)

@@ -57,16 +57,13 @@ from .common import (
     SKOS,
     Builder,
     ImportReport,
-    digest_of,
     id_iri,
     link_roles,
-    load_source,
     progress,
     seed_index,
     slugify,
-    timer,
-    unchanged,
 )
+from .pipeline import Found, Importer, Reading, run_import
 from .tabular import read_csv, require_file
 
 __all__ = ["import_esco", "read_esco", "EscoData", "ATTRIBUTION"]
@@ -160,8 +157,10 @@ def _concept(row, pattern: re.Pattern, kind: str, concept_type: str) -> Concept:
     )
 
 
-def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
-    """Read and validate an ESCO CSV folder; raise :class:`InputError` at the first problem."""
+def esco_files(folder: str | Path) -> tuple[str, list[Path]]:
+    """The language of an ESCO CSV folder and the files an import reads from it (the three
+    it needs, then ``ISCOGroups_<lang>.csv`` when present); :class:`InputError` if one of the
+    needed files is missing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("an ESCO import needs the folder of ESCO's CSV export "
@@ -170,8 +169,18 @@ def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
     names = [f"occupations_{lang}.csv", f"skills_{lang}.csv",
              f"occupationSkillRelations_{lang}.csv"]
     need = "an ESCO CSV export holds " + ", ".join(names)
-    occ_path, skill_path, rel_path = (require_file(folder, n, need) for n in names)
-    files = [occ_path, skill_path, rel_path]
+    files = [require_file(folder, n, need) for n in names]
+    isco_path = folder / f"ISCOGroups_{lang}.csv"
+    if isco_path.is_file():
+        files.append(isco_path)
+    return lang, files
+
+
+def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
+    """Read and validate an ESCO CSV folder; raise :class:`InputError` at the first problem."""
+    folder = Path(folder)
+    lang, files = esco_files(folder)
+    occ_path, skill_path, rel_path = files[:3]
 
     occupations: dict[str, Concept] = {}
     seen: dict[str, int] = {}
@@ -218,10 +227,8 @@ def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
         relations.append((occupation, skill, relation))
 
     data = EscoData(folder, lang, files, occupations, skills, relations)
-    isco_path = folder / f"ISCOGroups_{lang}.csv"
-    if isco_path.is_file():
-        files.append(isco_path)
-        for row in read_csv(isco_path, ["code", "preferredLabel"]):
+    if len(files) > 3:
+        for row in read_csv(files[3], ["code", "preferredLabel"]):
             code = row["code"].strip()
             if not ISCO_CODE.match(code):
                 raise row.error("code", f"{code!r} is not an ISCO-08 group code")
@@ -318,6 +325,25 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
+class EscoImporter(Importer):
+    kind = SOURCE
+    title = TITLE
+
+    def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
+        _lang, files = esco_files(path)
+        # Skills named like the seed's are linked to them: the result depends on the seed.
+        seed = seed_index(store, [CKG + "Skill"])
+        return Found(files, str(path), depends=[seed.digest], state=seed)
+
+    def read(self, store: Store, found: Found, progress: bool) -> Reading:
+        data = read_esco(Path(found.where), show_progress=progress)
+        builder, counts = build_esco(data, found.state)
+        return Reading(builder, counts=counts)
+
+
+ESCO_IMPORTER = EscoImporter()
+
+
 def import_esco(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
 ) -> ImportReport:
@@ -344,17 +370,4 @@ def import_esco(
     InputError
         On malformed input, naming the file, line and column; the store is left unchanged.
     """
-    started = timer()
-    name = name or SOURCE
-    seed = seed_index(store, [CKG + "Skill"])
-    folder = Path(path)
-    data = read_esco(folder, show_progress=progress)
-    digest = digest_of(SOURCE, data.files, seed.digest)
-    if (report := unchanged(store, name, digest, started)) is not None:
-        return report
-    builder, counts = build_esco(data, seed)
-    triples, changed = load_source(
-        store, name, builder, title=TITLE, digest=digest, where=str(folder),
-        show_progress=progress,
-    )
-    return ImportReport(name, TITLE, triples, counts, changed, timer() - started)
+    return run_import(ESCO_IMPORTER, store, path, name=name, progress=progress)

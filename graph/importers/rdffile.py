@@ -11,29 +11,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
-from ..formats import RDF_FORMATS, rdf_format_for_path
-from ..stats import class_counts
-from ..store import Payload, Store
-from .common import ImportReport, digest_of, slugify, timer, unchanged
+from ..loading import rdf_file_payload
+from ..store import Store
+from .pipeline import FileImporter, Found, Reading, run_import
 
-__all__ = ["import_rdf", "default_name"]
-
-TRIPLE_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+__all__ = ["import_rdf", "RDF_IMPORTER"]
 
 
-def default_name(path: Path, prefix: str) -> str:
-    """``<prefix>-<stem>`` as a valid source name.
+class RdfImporter(FileImporter):
+    kind = "rdf"
+    title = "RDF file {name}"
 
-    >>> default_name(Path("My Roles.ttl"), "rdf")
-    'rdf-my-roles'
-    """
-    return f"{prefix}-{slugify(path.stem)}"[:64]
+    def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
+        # the checks (a file, of a one-graph format) before anything is read
+        return Found([path], str(path), state=rdf_file_payload(path))
+
+    def read(self, store: Store, found: Found, progress: bool) -> Reading:
+        # The engine parses the file in one call while loading (syntax errors then, with
+        # their line and column); the counts are those of the loaded graph.
+        return Reading(payload=found.state)
+
+
+RDF_IMPORTER = RdfImporter()
 
 
 def import_rdf(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
-) -> ImportReport:
+):
     """Import one RDF file as a source, all or nothing.
 
     Parameters
@@ -56,28 +60,4 @@ def import_rdf(
     InputError
         On a missing file, an unknown extension or a syntax error (with line and column).
     """
-    started = timer()
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", file=str(path))
-    try:
-        fmt = rdf_format_for_path(str(path))
-    except ValueError as error:
-        raise InputError(str(error).split(": ", 1)[-1], file=str(path)) from None
-    if fmt.name not in TRIPLE_FORMATS:
-        known = ", ".join(RDF_FORMATS[f].extensions[0] for f in TRIPLE_FORMATS)
-        raise InputError(
-            f"{fmt.name} holds several graphs and a source is one graph: convert the file to "
-            f"a triple format ({known})", file=str(path),
-        )
-    name = name or default_name(path, "rdf")
-    digest = digest_of("rdf", [path])
-    if (report := unchanged(store, name, digest, started)) is not None:
-        return report
-    title = f"RDF file {path.name}"
-    source, changed = store.replace_source(
-        name, Payload(path=path, format=fmt),
-        title=title, digest=digest,
-    )
-    counts = {k: v for k, v in class_counts(store, [source.graph]).items() if v}
-    return ImportReport(name, title, source.triples, counts, changed, timer() - started)
+    return run_import(RDF_IMPORTER, store, path, name=name, progress=progress)

@@ -1,24 +1,32 @@
-"""Reading tabular input (O*NET's tab-separated files, CSV) strictly, with located errors.
+"""Reading tabular input (tab-separated text, CSV, Excel workbooks, in a folder or a zip)
+strictly, with located errors.
 
 Every importer reads its files through here, so that every file gets the same checks: the
 bytes must be UTF-8 (a Latin-1 or UTF-16 file is refused with the line and column of the
 first bad byte), the header must name the columns the importer needs, and every row must
 have as many fields as the header.  Errors are :class:`~careerkg.graph.errors.InputError`
 with the file, the 1-based line and, for tabular files, the 1-based *field* number as the
-column (what a spreadsheet shows as its column).
+column (what a spreadsheet shows as its column).  In an Excel workbook the line is the
+sheet's row number, the column its column number, and the reason names the sheet and the cell
+(``sheet 'Skills', cell G5``).
+
+:class:`InputFiles` finds the files of an input given as a folder or as a zip of one (the
+publishers' downloads), so an importer reads either the same way.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..errors import InputError
 
-__all__ = ["Row", "decode_utf8", "read_tsv", "read_csv", "require_file"]
+__all__ = ["Row", "decode_utf8", "read_tsv", "read_csv", "read_xlsx", "require_file",
+           "InputFiles", "Member"]
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = "\ufeff"
@@ -83,6 +91,8 @@ class Row:
     values: dict[str, str]
     #: column name → 1-based field number
     fields: dict[str, int]
+    #: The worksheet, for a row of an Excel workbook.
+    sheet: str | None = None
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "")
@@ -95,7 +105,23 @@ class Row:
         field = self.fields.get(column) if column else None
         if column and field is not None:
             reason = f"column {column!r}: {reason}"
+        if self.sheet is not None:
+            cell = f"cell {_column_letter(field)}{self.line}" if field else f"row {self.line}"
+            reason = f"sheet {self.sheet!r}, {cell}: {reason}"
         return InputError(reason, file=self.file, line=self.line, column=field)
+
+
+def _column_letter(number: int) -> str:
+    """A spreadsheet's name of a 1-based column number.
+
+    >>> [_column_letter(n) for n in (1, 26, 27, 703)]
+    ['A', 'Z', 'AA', 'AAA']
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _check_header(
@@ -122,11 +148,13 @@ def _check_header(
     return fields
 
 
-def read_tsv(path: Path, required: Sequence[str]) -> Iterable[Row]:
+def read_tsv(path: Path, required: Sequence[str], *, data: bytes | None = None,
+             where: str | None = None) -> Iterable[Row]:
     """Rows of a tab-separated file with a header row (O*NET's format: no quoting, CRLF or
-    LF line ends).  Validates the encoding and header before yielding anything."""
-    where = str(path)
-    text = decode_utf8(Path(path).read_bytes(), where)
+    LF line ends).  Validates the encoding and header before yielding anything.  ``data``
+    and ``where`` give the bytes and the name of a file read from elsewhere (a zip)."""
+    where = where or str(path)
+    text = decode_utf8(Path(path).read_bytes() if data is None else data, where)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -209,3 +237,167 @@ def _csv_rows(reader, header, fields, where) -> Iterator[Row]:
                 file=where, line=line, column=min(len(values), width) + 1,
             )
         yield Row(where, line, dict(zip(header, values, strict=True)), fields)
+
+
+def _cell_text(value) -> str:
+    """A cell's value as the text a tab-separated export of the sheet would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    return str(value)
+
+
+def read_xlsx(data: bytes, where: str, required: Sequence[str], *,
+              sheet: str | None = None) -> Iterable[Row]:
+    """Rows of one worksheet of an Excel workbook (``.xlsx``) whose first row is the header.
+
+    ``sheet`` names the worksheet (a workbook of one sheet is read whatever its name when
+    ``sheet`` is None).  The workbook is opened read-only and streamed; a file that is not a
+    workbook (or a truncated one), a missing sheet or column is an :class:`InputError`
+    naming the file and the sheet.
+    """
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise InputError(
+            f"not a readable Excel workbook (.xlsx): {type(error).__name__}: {error}".rstrip(": "),
+            file=where,
+        ) from None
+    names = book.sheetnames
+    if sheet is None and len(names) == 1:
+        sheet = names[0]
+    if sheet not in names:
+        book.close()
+        raise InputError(
+            f"no sheet {sheet!r} in the workbook (its sheets: "
+            f"{', '.join(repr(n) for n in names) or 'none'})", file=where,
+        )
+    rows = book[sheet].iter_rows(values_only=True)
+    try:
+        header_cells = next(rows, None)
+    except Exception as error:  # noqa: BLE001
+        book.close()
+        raise _broken_sheet(error, where, sheet, 1) from None
+    if header_cells is None:
+        book.close()
+        raise InputError(f"sheet {sheet!r} is empty (expected a header row)", file=where,
+                         line=1)
+    header = [_cell_text(v).strip() for v in header_cells]
+    while header and header[-1] == "":
+        header.pop()
+    try:
+        fields = _check_header(header, required, where)
+    except InputError as error:
+        book.close()
+        raise InputError(f"sheet {sheet!r}: {error.reason}", file=where, line=error.line,
+                         column=error.column) from None
+    count = max((book[sheet].max_row or 1) - 1, 0)
+    return _Rows(_xlsx_rows(book, rows, header, fields, where, sheet), count)
+
+
+def _broken_sheet(error: Exception, where: str, sheet: str, line: int) -> InputError:
+    return InputError(
+        f"sheet {sheet!r} cannot be read after row {line - 1} (a damaged or truncated "
+        f"workbook?): {type(error).__name__}: {error}", file=where, line=line,
+    )
+
+
+def _xlsx_rows(book, rows, header, fields, where, sheet) -> Iterator[Row]:
+    width = len(header)
+    number = 1
+    try:
+        while True:
+            try:
+                cells = next(rows, None)
+            except Exception as error:  # noqa: BLE001
+                raise _broken_sheet(error, where, sheet, number + 1) from None
+            if cells is None:
+                return
+            number += 1
+            values = [_cell_text(v) for v in cells]
+            if not any(v.strip() for v in values):
+                continue  # an empty row (Excel keeps formatted, blank rows)
+            extra = next((i for i in range(width, len(values)) if values[i].strip()), None)
+            if extra is not None:
+                raise Row(where, number, {}, fields, sheet).error(
+                    None, f"a value in column {_column_letter(extra + 1)}, beyond the "
+                    f"header's {width} columns")
+            values += [""] * (width - len(values))
+            yield Row(where, number, dict(zip(header, values[:width], strict=True)), fields,
+                      sheet)
+    finally:
+        book.close()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One input file, in a folder or inside a zip."""
+
+    name: str
+    #: How to name the file in messages (``folder/Skills.xlsx``, ``db.zip/db/Skills.xlsx``).
+    where: str
+    path: Path | None = None
+    #: The zip holding the file, and the file's name in it.
+    archive: Path | None = None
+    member: str | None = None
+
+    def read_bytes(self) -> bytes:
+        if self.archive is None:
+            return self.path.read_bytes()
+        try:
+            with zipfile.ZipFile(self.archive) as archive:
+                return archive.read(self.member)
+        except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as error:
+            raise InputError(f"cannot be read from the zip: {error}", file=self.where) from None
+
+
+class InputFiles:
+    """The files of an input given as a folder or as a zip of one (found by file name, in
+    whatever folder of the zip they are)."""
+
+    def __init__(self, path: Path, what: str):
+        self.path = Path(path)
+        self.is_zip = False
+        self._members: dict[str, str] = {}
+        if self.path.is_dir():
+            return
+        if not self.path.is_file():
+            raise InputError(f"no such folder or zip file; {what}", file=str(self.path))
+        self.is_zip = True
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                infos = archive.infolist()
+        except (zipfile.BadZipFile, EOFError, OSError) as error:
+            raise InputError(
+                f"neither a folder nor a readable zip file ({error}); {what}",
+                file=str(self.path),
+            ) from None
+        for info in infos:
+            if not info.is_dir():
+                name = PurePosixPath(info.filename).name
+                if name in self._members:
+                    raise InputError(
+                        f"the zip holds two files named {name!r} ({self._members[name]} and "
+                        f"{info.filename}): keep one", file=str(self.path),
+                    )
+                self._members[name] = info.filename
+
+    def find(self, name: str) -> Member | None:
+        """The file called ``name``, or None."""
+        if not self.is_zip:
+            path = self.path / name
+            return Member(name, str(path), path=path) if path.is_file() else None
+        member = self._members.get(name)
+        if member is None:
+            return None
+        return Member(name, f"{self.path}/{member}", archive=self.path, member=member)
+
+    def digest_files(self, members: Iterable[Member]) -> list[Path]:
+        """The files whose bytes an import of ``members`` depends on: the zip itself, or the
+        members' files."""
+        if self.is_zip:
+            return [self.path]
+        return [m.path for m in members]

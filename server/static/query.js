@@ -6,7 +6,12 @@
  *   IRIs to /id/... and /ontology), never to the outside; no other link in the results may
  *   run script (javascript:, data:, vbscript: hrefs are removed);
  * - a page opened with run=1 already carries the server's answer: it is shown, not re-run;
- * - LOV class/property completion (an outside service) is off; nothing is stored locally.
+ * - LOV class/property completion (an outside service) is off; nothing is stored locally;
+ * - an error reads as a message with its line and column (the query line, a caret under
+ *   the place), never the raw answer; the download links show only beside an answer;
+ * - result cells show prefixed names (or the end of an IRI, its local code always visible),
+ *   literals without quotes or datatype tags (those are in the cell's title, on hover);
+ * - a canned query picked from the library brings its answer into view.
  * Without JavaScript (or without the YASGUI files) the plain form of the page is used instead.
  */
 (function () {
@@ -18,6 +23,10 @@
     return;
   }
   var settings = JSON.parse(settingsEl.textContent);
+  var yasgui = null;
+  var downloads = document.getElementById("downloads");
+  var csvLink = document.getElementById("download-csv");
+  var jsonLink = document.getElementById("download-json");
   var OUTSIDE_COMPLETERS = ["class", "property"];
 
   function localUrl(iri) {
@@ -33,6 +42,119 @@
       "&format=" + encodeURIComponent(format);
   }
 
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return HTML_ESCAPES[c];
+    });
+  }
+
+  // An IRI as a person reads it: prefix:local with the longest known namespace, else the
+  // end of the IRI (its last two steps, so a code such as 15-2051.00 is always whole).
+  function shortIri(iri, prefixes) {
+    var best = null;
+    Object.keys(prefixes || {}).forEach(function (prefix) {
+      var ns = prefixes[prefix];
+      if (ns && iri.indexOf(ns) === 0 && iri.length > ns.length &&
+          (best === null || ns.length > prefixes[best].length)) {
+        best = prefix;
+      }
+    });
+    if (best !== null) {
+      return best + ":" + iri.slice(prefixes[best].length);
+    }
+    if (iri.length <= 40) {
+      return iri;
+    }
+    var trimmed = iri.replace(/[/#]+$/, "");
+    var last = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("#"));
+    var before = last > 0 ? Math.max(trimmed.lastIndexOf("/", last - 1),
+                                     trimmed.lastIndexOf("#", last - 1)) : -1;
+    var cut = before > 8 ? before : last;
+    return cut > 8 ? "…" + iri.slice(cut) : iri;
+  }
+
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  function cellHtml(binding, prefixes) {
+    if (!binding) {
+      return "";
+    }
+    var value = binding.value == null ? "" : String(binding.value);
+    if (binding.type === "uri") {
+      return '<a class="iri" href="' + escapeHtml(localUrl(value)) + '" data-iri="' +
+        escapeHtml(value) + '" title="' + escapeHtml(value) + '">' +
+        escapeHtml(shortIri(value, prefixes)) + "</a>";
+    }
+    if (binding.type === "bnode") {
+      return '<span class="bnode">_:' + escapeHtml(value) + "</span>";
+    }
+    var lang = binding["xml:lang"];
+    var datatype = binding.datatype;
+    var tag = lang ? "language: " + lang
+      : datatype ? (datatype.indexOf(XSD) === 0 ? "xsd:" + datatype.slice(XSD.length)
+                                                : shortIri(datatype, prefixes)) : "";
+    var numeric = /#(decimal|integer|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|gYear)$/.test(datatype || "");
+    return '<span class="literal' + (numeric ? " number" : "") + '"' +
+      (tag ? ' title="' + escapeHtml(tag) + '"' : "") +
+      (lang ? ' lang="' + escapeHtml(lang) + '"' : "") + ">" + escapeHtml(value) + "</span>";
+  }
+
+  // The endpoint's error ({"error": {message, line, column, reason}}, or plain text) as a
+  // message, with the query's line and a caret under the place when it has one.
+  function parseError(text) {
+    try {
+      var parsed = JSON.parse(text);
+      if (parsed && parsed.error) {
+        return parsed.error;
+      }
+    } catch (ignored) {
+      // plain text
+    }
+    return { message: String(text || "the query failed").replace(/^Error \d+ \([^)]*\):\s*/, "") };
+  }
+
+  function renderError(error) {
+    var problem = parseError(error && error.text);
+    var box = document.createElement("div");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    title.className = "query-error-title";
+    var line = Number(problem.line);
+    var column = Number(problem.column);
+    var where = line > 0 ? "Line " + line + (column > 0 ? ", column " + column : "") : "";
+    title.textContent = where ? "The query has an error — " + where : "The query failed";
+    box.appendChild(title);
+    var message = document.createElement("p");
+    message.className = "query-error-message";
+    message.textContent = problem.reason || problem.message || "";
+    box.appendChild(message);
+    var tab = yasgui ? yasgui.getTab() : null;
+    if (line > 0 && tab) {
+      var text = tab.getQuery().split("\n")[line - 1];
+      if (text !== undefined) {
+        var snippet = document.createElement("pre");
+        snippet.className = "query-error-line";
+        var caret = column > 0 ? "\n" + " ".repeat(Math.min(column - 1, text.length)) + "^" : "";
+        snippet.textContent = text + caret;
+        box.appendChild(snippet);
+        var go = document.createElement("button");
+        go.type = "button";
+        go.className = "query-error-go";
+        go.textContent = "Show the place in the editor";
+        go.addEventListener("click", function () {
+          var cm = tab.getYasqe();
+          cm.focus();
+          cm.setCursor({ line: line - 1, ch: Math.max(column - 1, 0) });
+          cm.getWrapperElement().scrollIntoView({ block: "center" });
+        });
+        box.appendChild(go);
+      }
+    }
+    hideDownloads();
+    return Promise.resolve(box);
+  }
+
   // Turn the outside autocompleters off for every editor, before any is made.
   [Yasgui.Yasqe.defaults.autocompleters, Yasgui.defaults.yasqe.autocompleters].forEach(
     function (list) {
@@ -46,8 +168,47 @@
       }
     }
   );
-  if (Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table) {
-    Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (Table) {
+    Table.defaults.openIriInNewWindow = false;
+    Table.prototype.getCellContent = function (binding, prefixes) {
+      return "<div>" + cellHtml(binding, prefixes) + "</div>";
+    };
+    // Sorting and filtering read a cell's value as escaped text: YASR would hand the raw
+    // value to DOMPurify, which parses it as HTML (Chromium then reports the inline
+    // handlers of a hostile label as CSP violations).
+    var getColumns = Table.prototype.getColumns;
+    Table.prototype.getColumns = function () {
+      var table = this;
+      var prefixes = this.yasr.getPrefixes();
+      return getColumns.call(this).map(function (column, index) {
+        if (index === 0) {
+          return column;
+        }
+        column.render = function (binding, type) {
+          if (!binding) {
+            return "";
+          }
+          if (type === "filter" || type === "sort" || !type) {
+            return escapeHtml(binding.value == null ? "" : binding.value);
+          }
+          return table.getCellContent(binding, prefixes);
+        };
+        return column;
+      });
+    };
+    // Whole cells by default (an ellipsis cut O*NET IRIs just before their code).
+    var draw = Table.prototype.draw;
+    Table.prototype.draw = function (config) {
+      var own = Object.assign({}, config || {});
+      if (own.isEllipsed === undefined) {
+        own.isEllipsed = false;
+      }
+      return draw.call(this, own);
+    };
+  }
+  if (Yasgui.Yasr) {
+    Yasgui.Yasr.defaults.errorRenderers = [renderError];
   }
 
   var editor = document.getElementById("editor");
@@ -55,7 +216,7 @@
   editor.hidden = false;
   plain.hidden = true;
 
-  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+  yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: settings.endpoint, method: "POST" },
     endpointCatalogueOptions: {
       getData: function () {
@@ -82,9 +243,6 @@
     },
   });
 
-  var downloads = document.getElementById("downloads");
-  var csvLink = document.getElementById("download-csv");
-  var jsonLink = document.getElementById("download-json");
 
   function showDownloads(tab) {
     var query = tab.getQuery();
@@ -98,6 +256,12 @@
     downloads.hidden = false;
   }
 
+  function hideDownloads() {
+    downloads.hidden = true;
+    csvLink.removeAttribute("href");
+    jsonLink.removeAttribute("href");
+  }
+
   function keepInUrl(tab) {
     window.history.replaceState(null, "", pageUrl(tab.getQuery()));
   }
@@ -106,11 +270,29 @@
     return yasgui.getTab();
   }
 
+  var revealAnswer = false;
   yasgui.on("query", function (_instance, tab) {
+    hideDownloads();
     keepInUrl(tab);
   });
   yasgui.on("queryResponse", function (_instance, tab) {
-    showDownloads(tab);
+    // YASR takes the response after this event: look once it has.
+    window.setTimeout(function () {
+      var results = tab.getYasr().results;
+      if (results && !results.hasError()) {
+        showDownloads(tab);
+      } else {
+        hideDownloads();
+      }
+      if (revealAnswer) {
+        revealAnswer = false;
+        var shown = Array.prototype.filter.call(
+          document.querySelectorAll("#yasgui .yasr"), function (el) {
+            return el.offsetParent !== null;
+          });
+        (shown[0] || document.getElementById("yasgui")).scrollIntoView({ block: "start" });
+      }
+    }, 0);
   });
   var editTimer = null;
   yasgui.on("tabChange", function (_instance, tab) {
@@ -167,6 +349,7 @@
       }
       event.preventDefault();
       var tab = currentTab();
+      revealAnswer = true;
       tab.setQuery(item.query);
       tab.query().catch(function () {});
     });

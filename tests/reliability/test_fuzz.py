@@ -71,7 +71,9 @@ VALUES = [
 ]
 PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by", "run",
           "metric", "default-graph-uri", "named-graph-uri", "update", "name", "title", "q",
-          "center", "ego", "kind", "category", "skill", "tool", "industry", "type", "limit"]
+          "center", "ego", "kind", "category", "skill", "tool", "industry", "type", "limit",
+          # canned-query paging and role parameters
+          "page", "current", "target", "other"]
 ACCEPTS = [
     None, "*/*", "text/html", "application/json", "application/sparql-results+json",
     "application/sparql-results+xml", "text/csv", "text/tab-separated-values", "text/turtle",
@@ -90,7 +92,9 @@ AUTHORIZATIONS = [None, f"Bearer {TOKEN}", "Bearer wrong", "Basic Zm9vOmJhcg==",
 PATH_VALUES = ["role/data-scientist", "role/data-scientist.ttl", "role/data-scientist.jsonld",
                "tool/python", "nothing/here", "../../etc/passwd", "careerkg.css",
                "vendor/yasgui.min.js", "shared-skills", "shared-skills.json",
-               "shared-skills.csv", "ttl", "jsonld", "onet", "esco", "csv", "rdf", "fuzz-src",
+               "shared-skills.csv", "career-gap", "salary-by-experience",
+               "salary-by-experience.json", "salary-by-experience.csv", "ttl", "jsonld",
+               "onet", "esco", "csv", "rdf", "fuzz-src",
                "x" * 300]
 
 text = st.text(max_size=40)

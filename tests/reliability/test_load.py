@@ -18,7 +18,7 @@ import time
 from collections import Counter
 
 import requests
-from conftest import LiveServer
+from conftest import LiveServer, wait_until
 
 from .conftest import busy_processes, tree
 
@@ -144,9 +144,15 @@ def _run(server: LiveServer, figures) -> None:
                 not s.startswith("runaway")], statuses
 
     # Afterwards: nothing burning CPU, the pool back at its minimum, still answering.
-    time.sleep(IDLE_TIMEOUT + 1.0)
+    # The pool shrinks back after IDLE_TIMEOUT (a reaper thread): polled with a deadline.
+    def settled():
+        health = requests.get(server.url + "/healthz", timeout=5).json()
+        pool = health["pool"]
+        return health if pool["busy"] == 0 and pool["idle"] == pool["min_workers"] else None
+
+    health = wait_until(settled, timeout=IDLE_TIMEOUT + 30, what="the pool back at its minimum",
+                        interval=0.2)
     assert busy_processes(tree(server.process.pid)) == []
-    health = requests.get(server.url + "/healthz", timeout=5).json()
     assert health["status"] == "ok"
     assert health["pool"]["busy"] == 0
     assert health["pool"]["idle"] == health["pool"]["min_workers"]
