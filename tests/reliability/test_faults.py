@@ -269,13 +269,13 @@ def test_careerkg_build_killed_mid_write_then_completes(full_store, tmp_path, fi
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         # Kill while the build writes its import: it reads and checks all of its input
-        # first, writing nothing; once the process has written more than a megabyte, it is
+        # first, writing nothing; once the process has written (write calls) more than a MB, it is
         # frozen (SIGSTOP), the store's folder looked at, and killed: what is recorded is
         # what the SIGKILL met.
         process = psutil.Process(build.pid)
-        written = process.io_counters().write_bytes
+        written = process.io_counters().write_chars
         wait_until(lambda: build.poll() is not None
-                   or process.io_counters().write_bytes > written + (1 << 20),
+                   or process.io_counters().write_chars > written + (1 << 20),
                    timeout=1800, what="careerkg build to write", interval=0.005)
         assert build.poll() is None, "the build ended before it was killed"
         _freeze(build.pid)
