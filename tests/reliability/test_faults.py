@@ -268,15 +268,29 @@ def test_careerkg_build_killed_mid_write_then_completes(full_store, tmp_path, fi
                               "--store", str(store)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        # Kill while the build writes its import: it reads and checks all of its input
-        # first, writing nothing; once the process has written (write calls) more than a MB, it is
-        # frozen (SIGSTOP), the store's folder looked at, and killed: what is recorded is
-        # what the SIGKILL met.
+        # Kill while the build writes its import.  It opens the store (a few writes), then
+        # reads and checks all of its input, writing nothing, then loads: once its write
+        # calls have been still for 2 s (reading), the first write after is the load's
+        # start; the build is frozen (SIGSTOP) at it, the store's folder looked at, killed.
         process = psutil.Process(build.pid)
-        written = process.io_counters().write_chars
-        wait_until(lambda: build.poll() is not None
-                   or process.io_counters().write_chars > written + (1 << 20),
-                   timeout=1800, what="careerkg build to write", interval=0.005)
+
+        def written() -> int:
+            return process.io_counters().write_chars
+
+        wait_until(lambda: build.poll() is not None or written() > 0, timeout=300,
+                   what="careerkg build to open its store", interval=0.01)
+        quiet = {"value": written(), "since": time.monotonic()}
+
+        def reading() -> bool:
+            now = written()
+            if now != quiet["value"]:
+                quiet.update(value=now, since=time.monotonic())
+            return build.poll() is not None or time.monotonic() - quiet["since"] > 2
+
+        wait_until(reading, timeout=600, what="careerkg build to read", interval=0.05)
+        baseline = written()
+        wait_until(lambda: build.poll() is not None or written() > baseline, timeout=1800,
+                   what="careerkg build to write", interval=0.002)
         assert build.poll() is None, "the build ended before it was killed"
         _freeze(build.pid)
         state = "while writing"
