@@ -43,10 +43,12 @@ LIMITS = {"k": (8, 50), "top": (150, 1000), "roles": (40, 300)}
 #: Most roles listed in a role picker's suggestions (a datalist); more are found by typing.
 PICKER_LIMIT = 5000
 #: The role network (``view=network``): edges per role (``edges``) default and most; the
-#: most roles drawn; the most roles listed in its table (the JSON has them all).
+#: most roles drawn; the most roles listed in its table and neighbours listed per role (the
+#: JSON has them all).
 NETWORK_EDGES = (4, 20)
 NETWORK_MAX_ROLES = 1500
-NETWORK_TABLE_ROWS = 400
+NETWORK_TABLE_ROWS = 250
+NEAREST_LISTED = 6
 #: The role-skill drawing (``view=bipartite``) stays legible up to these many roles and
 #: requirements; larger ``roles``/``top`` are cut to them on the page (not in the export).
 BIPARTITE_MAX = {"roles": 60, "top": 300}
@@ -244,7 +246,7 @@ def _nearest_table(network) -> list[dict]:
         near = sorted(network[n].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))
         rows.append({"iri": n, **network.nodes[n],
                      "near": [{"iri": m, "label": network.nodes[m]["label"],
-                               "score": e["weight"]} for m, e in near]})
+                               "score": e["weight"]} for m, e in near[:NEAREST_LISTED]]})
     return rows
 
 

@@ -556,7 +556,7 @@ def _top_k_edges(scores, members: list[int], k: int, threshold: float) -> dict:
         if len(cols) > k:
             order = np.lexsort((idx[cols], -vals))[:k]
             cols, vals = cols[order], vals[order]
-        for j, v in zip(cols.tolist(), vals.tolist()):
+        for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
             edges[(min(i, j), max(i, j))] = v
     return edges
 
@@ -582,8 +582,9 @@ def _layout(N: nx.Graph, communities: list[list[str]], seed: int) -> dict[str, t
         if len(members) == 2:
             pos = {members[0]: np.array([-0.5, 0.0]), members[1]: np.array([0.5, 0.0])}
         else:
-            pos = nx.spring_layout(sub, weight="weight", seed=seed, iterations=60)
-        boxes.append((side, {n: (p + 1.0) / 2.0 * (side - unit) + unit / 2 for n, p in pos.items()}))
+            pos = nx.spring_layout(sub, weight="weight", seed=seed, iterations=50)
+        inner = side - unit
+        boxes.append((side, {n: (p + 1.0) / 2.0 * inner + unit / 2 for n, p in pos.items()}))
     total = sum(side * side for side, _ in boxes) + len(lone) * unit * unit
     width = max(np.sqrt(total) * 1.3, unit * 4)
     out: dict[str, tuple] = {}

@@ -235,8 +235,8 @@
   // -- the role network (settings.mode === "network"): positions come from the server, so
   // drawing is a preset layout; labels of hub roles show at any zoom, the others once
   // zoomed in far enough to read them.
-  function networkElements(data) {
-    var nodes = data.nodes.map(function (n) {
+  function networkNodes(data) {
+    return data.nodes.map(function (n) {
       return {
         group: "nodes", position: { x: n.x, y: n.y },
         data: {
@@ -246,11 +246,13 @@
         }
       };
     });
-    var edges = data.edges.map(function (e, i) {
+  }
+
+  function networkEdges(data) {
+    return data.edges.map(function (e, i) {
       return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target,
                                        weight: e.weight } };
     });
-    return nodes.concat(edges);
   }
 
   function networkStyles(count) {
@@ -259,8 +261,10 @@
       { selector: "node", style: {
         "background-color": "data(colour)", width: 14, height: 14, label: "data(label)",
         "font-size": small ? 11 : 9, color: "#1d2327", "text-valign": "bottom",
-        "text-margin-y": 2, "min-zoomed-font-size": small ? 0 : 9, "text-wrap": "wrap",
-        "text-max-width": 110, "text-background-color": "#fff", "text-background-opacity": 0.7
+        "text-margin-y": 2, "min-zoomed-font-size": small ? 0 : 9,
+        // wrapping and a backdrop cost a measure per label: only for small networks
+        "text-wrap": small ? "wrap" : "none", "text-max-width": 110,
+        "text-background-color": "#fff", "text-background-opacity": small ? 0.7 : 0
       } },
       { selector: "node[hub = 1]", style: {
         width: 20, height: 20, "font-size": small ? 12 : 14, "font-weight": "bold",
@@ -268,7 +272,8 @@
       } },
       { selector: "node[center = 1]", style: { "border-width": 4, "border-color": "#e8b84a" } },
       { selector: "edge", style: {
-        width: "mapData(weight, 0, 1, 0.5, 4)", "line-color": "#b7c2ca", opacity: 0.7
+        width: "mapData(weight, 0, 1, 0.5, 4)", "line-color": "#b7c2ca", opacity: 0.7,
+        "curve-style": "haystack"  // straight lines, Cytoscape's cheapest edges
       } },
       { selector: ".faded", style: { opacity: 0.12 } },
       { selector: ".match", style: { "border-width": 3, "border-color": "#d9534f",
@@ -295,13 +300,13 @@
     });
   }
 
-  function drawNetwork(data) {
+  function drawNetwork(data, fetched) {
     var started = window.performance.now();
     container.textContent = "";
     var big = data.nodes.length > 300;
     var cy = window.cytoscape({
       container: container,
-      elements: networkElements(data),
+      elements: networkNodes(data).concat(networkEdges(data)),
       style: networkStyles(data.nodes.length),
       layout: { name: "preset", fit: true, padding: 20 },
       minZoom: 0.05, maxZoom: 5,
@@ -317,11 +322,13 @@
     cy.on("mouseout", "node", function () { say(""); });
     searcher(cy);
     document.getElementById("overlap-tools").hidden = false;
-    window.careerkgOverlap = { cy: cy, settings: settings, timing: { started: started } };
+    var timing = { fetched: fetched, started: started, built: window.performance.now() };
+    window.careerkgOverlap = { cy: cy, settings: settings, timing: timing };
+
     cy.ready(function () {
       // The first frame after the draw: the view is on the screen.
       window.requestAnimationFrame(function () {
-        window.careerkgOverlap.timing.drawn = window.performance.now();
+        timing.drawn = window.performance.now();
         container.setAttribute("data-nodes", String(cy.nodes().length));
         container.setAttribute("data-ready", "true");
       });
@@ -345,9 +352,10 @@
       });
     })
     .then(function (data) {
+      var fetched = window.performance.now();
       say("");
       if (settings.mode === "network") {
-        drawNetwork(data);
+        drawNetwork(data, fetched);
       } else {
         draw(data);
       }
