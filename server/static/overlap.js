@@ -197,6 +197,18 @@
     };
   }
 
+  // A click (tap) on a node opens its page here; hovering says what it is.
+  function wire(cy, describeNode) {
+    cy.on("tap", "node", function (event) {
+      var href = event.target.data("href");
+      if (isLocalPath(href)) {
+        window.location.assign(href);
+      }
+    });
+    cy.on("mouseover", "node", function (event) { say(describeNode(event.target)); });
+    cy.on("mouseout", "node", function () { say(""); });
+  }
+
   function draw(data) {
     container.textContent = "";
     var maxDegree = data.nodes.reduce(function (m, n) { return Math.max(m, n.degree || 0); }, 1);
@@ -208,14 +220,7 @@
       minZoom: 0.1,
       maxZoom: 4
     });
-    cy.on("tap", "node", function (event) {
-      var href = event.target.data("href");
-      if (isLocalPath(href)) {
-        window.location.assign(href);
-      }
-    });
-    cy.on("mouseover", "node", function (event) { say(describe(event.target)); });
-    cy.on("mouseout", "node", function () { say(""); });
+    wire(cy, describe);
     fillFilters(cy, filterer(cy));
     searcher(cy);
     window.careerkgOverlap = { cy: cy, settings: settings };
@@ -312,14 +317,7 @@
       minZoom: 0.05, maxZoom: 5,
       hideEdgesOnViewport: big, textureOnViewport: big, pixelRatio: big ? 1 : "auto"
     });
-    cy.on("tap", "node", function (event) {
-      var href = event.target.data("href");
-      if (isLocalPath(href)) {
-        window.location.assign(href);
-      }
-    });
-    cy.on("mouseover", "node", function (event) { say(describeRole(event.target)); });
-    cy.on("mouseout", "node", function () { say(""); });
+    wire(cy, describeRole);
     searcher(cy);
     document.getElementById("overlap-tools").hidden = false;
     var timing = { fetched: fetched, started: started, built: window.performance.now() };
