@@ -51,7 +51,7 @@ def nearest(role: str, k: int, threshold: float = 0.0) -> set[str]:
 
 @pytest.mark.parametrize("k", [1, 2, 3, 7])
 def test_edges_are_each_roles_k_nearest_with_their_scores(k):
-    N = ov.role_network(fresh(), k=k)
+    N = ov.role_network(fresh(), metric="jaccard", k=k)
     assert set(N) == set(REQUIREMENTS)
     expected = {frozenset((r, o)) for r in REQUIREMENTS for o in nearest(r, k)}
     assert {frozenset(e) for e in N.edges} == expected
@@ -63,7 +63,7 @@ def test_edges_are_each_roles_k_nearest_with_their_scores(k):
 
 @pytest.mark.parametrize("threshold", [0.0, 0.2, 0.4, 0.61, 1.0])
 def test_the_threshold_drops_weaker_edges(threshold):
-    N = ov.role_network(fresh(), k=7, threshold=threshold)
+    N = ov.role_network(fresh(), metric="jaccard", k=7, threshold=threshold)
     s = scores()
     expected = {p for p, v in s.items() if v > 0 and v >= threshold}
     assert {frozenset(e) for e in N.edges} == expected
@@ -71,8 +71,8 @@ def test_the_threshold_drops_weaker_edges(threshold):
 
 
 def test_communities_are_the_two_groups_coloured_deterministically():
-    first = ov.role_network(fresh(), k=2)
-    second = ov.role_network(fresh(), k=2)
+    first = ov.role_network(fresh(), metric="jaccard", k=2)
+    second = ov.role_network(fresh(), metric="jaccard", k=2)
     community = {n: d["community"] for n, d in first.nodes(data=True)}
     assert community == {n: d["community"] for n, d in second.nodes(data=True)}
     data = {community[r] for r in ("ds", "da", "mle", "de")}
@@ -89,14 +89,14 @@ def test_communities_are_the_two_groups_coloured_deterministically():
 
 
 def test_the_layout_separates_every_role():
-    N = ov.role_network(fresh(), k=3)
+    N = ov.role_network(fresh(), metric="jaccard", k=3)
     points = [(d["x"], d["y"]) for _, d in N.nodes(data=True)]
     assert all(math.isfinite(x) and math.isfinite(y) for x, y in points)
     assert min(math.dist(p, q) for p, q in itertools.combinations(points, 2)) > 5
 
 
 def test_hubs_are_the_strongest_roles_of_each_community():
-    N = ov.role_network(fresh(), k=3, labels=1)
+    N = ov.role_network(fresh(), metric="jaccard", k=3, labels=1)
     hubs = {n for n, d in N.nodes(data=True) if d["hub"]}
     for number in (0, 1):
         members = [n for n, d in N.nodes(data=True) if d["community"] == number]
@@ -107,7 +107,7 @@ def test_hubs_are_the_strongest_roles_of_each_community():
 
 
 def test_a_centre_and_its_neighbours_two_steps_out():
-    N = ov.role_network(fresh(), center="mle", neighbours=1, k=3)
+    N = ov.role_network(fresh(), metric="jaccard", center="mle", neighbours=1, k=3)
     (first,) = nearest("mle", 1)  # the one best partner of mle, then its best partner
     (second,) = nearest(first, 1)
     assert (first, second) == ("ds", "da")  # the hand-made answer, as computed above
@@ -118,14 +118,14 @@ def test_a_centre_and_its_neighbours_two_steps_out():
 
 
 def test_roles_and_max_nodes_restrict_the_network():
-    N = ov.role_network(fresh(), ["ds", "da", "nurse"], k=5)
+    N = ov.role_network(fresh(), ["ds", "da", "nurse"], k=5, metric="jaccard")
     assert set(N) == {"ds", "da", "nurse"}
-    capped = ov.role_network(fresh(), k=2, max_nodes=3)
+    capped = ov.role_network(fresh(), metric="jaccard", k=2, max_nodes=3)
     assert len(capped) == 3 and capped.graph["truncated"] and capped.graph["roles_total"] == 8
     with pytest.raises(ov.RoleNotFound):
         ov.role_network(fresh(), ["ds", "python"])
     with pytest.raises(ValueError):
-        ov.role_network(fresh(), k=0)
+        ov.role_network(fresh(), metric="jaccard", k=0)
 
 
 def test_families():
@@ -140,3 +140,17 @@ def test_families():
     assert ov.family_roles(G, "all") == sorted(REQUIREMENTS)
     assert ov.family_roles(G, "data", seeds=["da", "python"], matches=[("nurse", "da")]) == [
         "da", "de", "ds", "mle", "nurse"]
+
+
+def test_the_default_scores_are_the_weighted_similarity():
+    """The network's edges are each role's k best by the weighted similarity (the metric of
+    similar_roles); two roles with the same requirements score 1."""
+    G = ov.requirements_from_dict({**REQUIREMENTS, "ds2": REQUIREMENTS["ds"]})
+    N = ov.role_network(G, k=2)
+    assert N.graph["metric"] == "weighted"
+    assert N.edges["ds", "ds2"]["weight"] == pytest.approx(1.0)
+    for role in ("mle", "nurse", "pharm"):
+        best = ov.similar_roles(G, role, k=1)[0]["iri"]
+        assert N.has_edge(role, best)
+    with pytest.raises(ValueError):
+        ov.role_network(G, metric="cosine")

@@ -530,10 +530,21 @@ _NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _NETWORK_CACHE_SIZE = 16
 
 
-def _pair_scores(G: nx.Graph, by: str, metric: str):
-    """Every pair's similarity (roles x roles, sparse, in :func:`role_matrix` order): the one
-    place the role network reads its scores from the similarity engine."""
-    return pairwise_similarity(role_matrix(G, by), metric)
+def _scores_between(G: nx.Graph, by: str, metric: str, rows: list[str], cols: list[str]
+                    ) -> np.ndarray:
+    """The similarity of each of ``rows`` to each of ``cols`` (roles; a dense array): the one
+    place the role network reads scores from the similarity engine — the weighted similarity
+    (:func:`~careerkg.graph.overlap.weighted.weighted_matrix`, as :func:`similar_roles`), or
+    Jaccard / the overlap coefficient of the sparse role matrix."""
+    if metric == "weighted":
+        wm = weighted_matrix(G, by)
+        r = np.array([wm.index_of(x) for x in rows], dtype=np.int64)
+        c = np.array([wm.index_of(x) for x in cols], dtype=np.int64)
+        return wm.all_scores(r)[:, c] if len(r) and len(c) else np.zeros((len(r), len(c)))
+    rm = role_matrix(G, by)
+    r = [rm.index_of(x) for x in rows]
+    c = [rm.index_of(x) for x in cols]
+    return pairwise_similarity(rm, metric)[r][:, c].toarray()
 
 
 def family_roles(
@@ -577,22 +588,20 @@ def role_matches(store: Store) -> list[tuple[str, str]]:
     return sorted((row["a"], row["b"]) for row in rows)
 
 
-def _top_k_edges(scores, members: list[int], k: int, threshold: float) -> dict:
-    """Each member's ``k`` best partners among the members (score > 0 and >= threshold):
-    ``{(i, j): score}`` with ``i < j`` (positions in ``members``)."""
-    idx = np.asarray(members, dtype=np.int64)
-    sub = scores[idx][:, idx].tocsr()
+def _top_k_edges(scores: np.ndarray, k: int, threshold: float) -> dict:
+    """Each role's ``k`` best partners (score > 0 and >= threshold; ties by position) from a
+    square matrix of scores: ``{(i, j): score}`` with ``i < j``.  A score may differ by
+    direction (the weighted similarity compares a role without skills from a borrowed
+    profile): an edge weighs the larger of its two."""
     edges: dict[tuple[int, int], float] = {}
-    for i in range(sub.shape[0]):
-        lo, hi = sub.indptr[i], sub.indptr[i + 1]
-        cols, vals = sub.indices[lo:hi], sub.data[lo:hi]
-        keep = (vals > 0) & (vals >= threshold) & (cols != i)
-        cols, vals = cols[keep], vals[keep]
-        if len(cols) > k:
-            order = np.lexsort((idx[cols], -vals))[:k]
-            cols, vals = cols[order], vals[order]
-        for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
-            edges[(min(i, j), max(i, j))] = v
+    for i in range(scores.shape[0]):
+        vals = scores[i]
+        cand = np.flatnonzero((vals > 0) & (vals >= threshold))
+        cand = cand[cand != i]
+        if len(cand) > k:
+            cand = cand[np.lexsort((cand, -vals[cand]))[:k]]
+        for j in cand.tolist():
+            edges[(min(i, j), max(i, j))] = float(max(scores[i, j], scores[j, i]))
     return edges
 
 
@@ -647,7 +656,7 @@ def role_network(
     neighbours: int = 8,
     max_nodes: int = 1500,
     by: str = "all",
-    metric: str = "jaccard",
+    metric: str = "weighted",
     labels: int = 3,
     seed: int = 0,
 ) -> nx.Graph:
@@ -660,9 +669,10 @@ def role_network(
     Which edges: each role's ``k`` most similar roles of the network scoring at least
     ``threshold`` (a k-nearest-neighbour graph, so at most ``k`` x roles edges).
 
-    The scores are the similarity engine's (:func:`_pair_scores`); communities are Louvain's
-    on the network (seeded), numbered 0 for the largest; the layout is computed here, so a
-    browser only draws.  Results are cached per graph and arguments.
+    The scores are the similarity engine's (:func:`_scores_between`; ``metric`` as in
+    :func:`similar_roles`: ``weighted`` by default, ``jaccard`` or ``overlap``);
+    communities are Louvain's on the network (seeded), numbered 0 for the largest; the
+    layout is computed here, so a browser only draws.  Results are cached per graph and arguments.
 
     Returns
     -------
@@ -686,7 +696,8 @@ def role_network(
     """
     if k < 1 or neighbours < 1 or max_nodes < 1:
         raise ValueError("k, neighbours and max_nodes must be at least 1")
-    if not 0.0 <= threshold <= 1.0 and metric != "shared":
+    _check_metric(metric)
+    if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be between 0 and 1 (got {threshold})")
     pool = roles_of(G) if roles is None else sorted({_role(G, r) for r in roles})
     key = (tuple(pool), center, threshold, k, neighbours, max_nodes, by, metric, labels, seed)
@@ -694,41 +705,35 @@ def role_network(
         cached = _NETWORKS.setdefault(G, {})
         if key in cached:
             return cached[key]
-    rm = role_matrix(G, by)
-    scores = _pair_scores(G, by, metric)
     if center is not None:
         _role(G, center)
-        allowed = {rm.index_of(r) for r in pool} | {rm.index_of(center)}
-        chosen = [rm.index_of(center)]
-        frontier = chosen
+        allowed = sorted({*pool, center})
+        chosen, frontier = [center], [center]
         for _step in range(2):
-            reached = []
-            for i in frontier:
-                lo, hi = scores.indptr[i], scores.indptr[i + 1]
-                cols, vals = scores.indices[lo:hi], scores.data[lo:hi]
-                ok = np.fromiter((c in allowed for c in cols.tolist()), bool, len(cols))
-                ok &= vals >= threshold
-                cols, vals = cols[ok], vals[ok]
-                order = np.lexsort((cols, -vals))[:neighbours]
-                reached.extend(int(c) for c in cols[order] if int(c) not in chosen)
+            if not frontier:
+                break
+            scores = _scores_between(G, by, metric, frontier, allowed)
+            reached: list[str] = []
+            for row, role in zip(scores, frontier, strict=True):
+                cand = np.flatnonzero((row > 0) & (row >= threshold))
+                cand = [j for j in cand[np.lexsort((cand, -row[cand]))].tolist()
+                        if allowed[j] != role][:neighbours]
+                reached.extend(allowed[j] for j in cand if allowed[j] not in chosen)
             reached = list(dict.fromkeys(reached))
             chosen.extend(reached)
             frontier = reached
-        members = chosen[:max_nodes]
-        truncated = len(chosen) > max_nodes
+        names, truncated = chosen[:max_nodes], len(chosen) > max_nodes
     else:
-        members = [rm.index_of(r) for r in pool]
-        truncated = len(members) > max_nodes
-        members = members[:max_nodes]
+        names, truncated = pool[:max_nodes], len(pool) > max_nodes
     N = nx.Graph()
-    N.graph.update(roles_total=len(rm.roles), truncated=truncated, threshold=threshold, k=k,
+    N.graph.update(roles_total=len(roles_of(G)), truncated=truncated, threshold=threshold, k=k,
                    metric=metric, by=by, center=center or "")
-    names = [rm.roles[i] for i in members]
     for role in names:
         data = G.nodes[role]
         N.add_node(role, label=data["label"], codes=tuple(data.get("codes", ())),
                    center=role == center)
-    for (i, j), weight in _top_k_edges(scores, members, k, threshold).items():
+    scores = _scores_between(G, by, metric, names, names)
+    for (i, j), weight in _top_k_edges(scores, k, threshold).items():
         N.add_edge(names[i], names[j], weight=float(weight))
     communities = _communities(N, seed)
     positions = _layout(N, communities, seed)
