@@ -10,7 +10,8 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
 6. memory of both servers' process trees; stop the servers;
 7. the same servers on in-memory stores (``careerkg serve --data``, ``oxigraph serve`` with
    no location, loaded over HTTP): query latency and memory;
-8. role similarity (careerkg vs networkx);
+8. role similarity (careerkg vs networkx); on O*NET, the overlap view of every role drawn
+   in a real Chromium (time to a drawn view, and a frame right after it);
 
 then start-up time of ``careerkg serve`` on the seed graph, search latency on a generated
 vocabulary the size of the full graph (a hundredth of it in tiny mode), and the overlap
@@ -55,6 +56,7 @@ from .measure_http import (
 )
 from .measure_load import measure_load_and_export
 from .measure_overlap import measure_overlap
+from .measure_overlap_view import measure_overlap_view
 from .measure_queries import measure_queries
 from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
 from .measure_servers import measure_startup, memory_rows
@@ -209,6 +211,11 @@ def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Pr
     found, issues = measure_similarity(ds, mode.similarity, mode.networkx_seconds)
     rows += found
     problems += issues
+    if ds.name == "onet":
+        log(f"{ds.name}: the overlap view of every role, drawn in Chromium")
+        found, issues = measure_overlap_view(ds, mode.load_reps + 2, ds.root / "logs")
+        rows += found
+        problems += issues
 
 
 def largest_name(mode: Mode) -> str:
