@@ -10,14 +10,16 @@ problem), builds the source's triples, and hands them to
 :meth:`~careerkg.graph.store.Store.replace_source` once — so a bad file never changes the
 store, and importing the same input again changes nothing.
 
-=========  ==============================================  =====================
-kind       input                                           default source name
-=========  ==============================================  =====================
-``onet``   a folder of O*NET database text files           ``onet``
-``esco``   a folder of ESCO's CSV export                   ``esco``
-``csv``    a CSV file of your own roles (docs/import.md)   ``csv-<file stem>``
-``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file    ``rdf-<file stem>``
-=========  ==============================================  =====================
+=============  ===================================================  ===================
+kind           input                                                default source name
+=============  ===================================================  ===================
+``onet``       a folder of O*NET database text files                ``onet``
+``esco``       ESCO's export: its two zips, or a folder of its CSV  ``esco``
+``bls``        BLS OEWS national wages (.xlsx), SOC crosswalk       ``bls``
+``crosswalk``  the ESCO → O*NET-SOC crosswalk (.xlsx)               ``crosswalk``
+``csv``        a CSV file of your own roles (docs/import.md)        ``csv-<file stem>``
+``rdf``        a Turtle, N-Triples, JSON-LD or RDF/XML file         ``rdf-<file stem>``
+=============  ===================================================  ===================
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from pathlib import Path
 
 from ..store import Store
 from .common import ImportReport
+from .bls import import_bls
+from .crosswalk import import_crosswalk
 from .csvroles import import_csv
 from .esco import import_esco
 from .onet import import_onet
@@ -42,6 +46,8 @@ IMPORTERS: dict[str, Importer] = {
     "esco": import_esco,
     "csv": import_csv,
     "rdf": import_rdf,
+    "bls": import_bls,
+    "crosswalk": import_crosswalk,
 }
 
 
@@ -53,7 +59,8 @@ def import_source(
     name: str | None = None,
     progress: bool = False,
 ) -> ImportReport:
-    """Import ``path`` with the importer for ``kind`` (``onet``, ``esco``, ``csv``, ``rdf``).
+    """Import ``path`` with the importer for ``kind`` (``onet``, ``esco``, ``csv``, ``rdf``,
+    ``bls``, ``crosswalk``).
 
     Parameters
     ----------

@@ -43,6 +43,8 @@ ESCO occupation they already name or whose preferred label they carry.
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +69,7 @@ from .common import (
     timer,
     unchanged,
 )
-from .tabular import read_csv, require_file
+from .tabular import read_csv_bytes
 
 __all__ = ["import_esco", "read_esco", "EscoData", "ATTRIBUTION"]
 
@@ -76,6 +78,7 @@ TITLE = "ESCO occupations and skills (derived)"
 ESCO = "http://data.europa.eu/esco/"
 OCCUPATION_URI = re.compile(r"^http://data\.europa\.eu/esco/occupation/([A-Za-z0-9-]+)$")
 SKILL_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/([A-Za-z0-9-]+)$")
+SKILL_GROUP_URI = re.compile(r"^http://data\.europa\.eu/esco/((?:skill|isced-f)/[A-Za-z0-9-]+)$")
 ISCO_CODE = re.compile(r"^\d{1,4}$")
 RELATIONS = {"essential": CKG + "essentialSkill", "optional": CKG + "optionalSkill"}
 
@@ -108,30 +111,116 @@ class Concept:
     scope_note: str
     code: str = ""
     group: str = ""  # ISCO group (occupations) or skill type (skills)
+    reuse_level: str = ""  # skills
 
 
 @dataclass
 class EscoData:
     folder: Path
     language: str
+    #: the files the import read (the zips, or the CSV files): its digest is theirs
     files: list[Path]
     occupations: dict[str, Concept]
     skills: dict[str, Concept]
     #: (occupation URI, skill URI, relation type)
     relations: list[tuple[str, str, str]]
-    isco_groups: dict[str, str] = field(default_factory=dict)
+    #: ISCO-08 code → its group (a concept whose ident is the code)
+    isco_groups: dict[str, Concept] = field(default_factory=dict)
+    #: skill group URI → the group
+    skill_groups: dict[str, Concept] = field(default_factory=dict)
+    #: (narrower URI, broader URI) of the occupation pillar (occupations, ISCO groups)
+    occupation_broader: list[tuple[str, str]] = field(default_factory=list)
+    #: (narrower URI, broader URI) of the skill pillar (skills, skill groups)
+    skill_broader: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: relations naming an occupation or skill the export lacks (left out)
+    skipped_relations: int = 0
 
 
-def _language(folder: Path) -> str:
-    found = sorted(p.name[len("occupations_"):-len(".csv")]
-                   for p in folder.glob("occupations_*.csv"))
+# -- the files: a folder of CSV files, a folder of the publisher's zips, or one zip ---------
+
+@dataclass(frozen=True)
+class Member:
+    """One CSV file of the export, in a folder or inside a zip."""
+
+    name: str
+    #: how errors name it: the file, or ``<zip>/<member>``
+    where: str
+    #: the file it is, or the zip holding it
+    container: Path
+    #: its path inside the zip ("" for a file of a folder)
+    entry: str = ""
+
+    @property
+    def in_zip(self) -> bool:
+        return bool(self.entry)
+
+    def read(self) -> bytes:
+        if not self.in_zip:
+            return self.container.read_bytes()
+        try:
+            with zipfile.ZipFile(self.container) as archive:
+                return archive.read(self.entry)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            raise InputError(f"cannot read {self.name!r} from the zip (damaged or truncated "
+                             f"archive: {error})", file=self.where) from None
+
+
+def _zip_members(path: Path) -> dict[str, Member]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise InputError(f"not a readable zip archive (damaged, truncated or another kind of "
+                         f"file: {error})", file=str(path)) from None
+    members = {}
+    for full in names:
+        name = full.rsplit("/", 1)[-1]
+        if name.lower().endswith(".csv"):
+            members[name] = Member(name, f"{path}/{full}", path, full)
+    return members
+
+
+def esco_members(path: Path) -> tuple[dict[str, Member], list[Path]]:
+    """The CSV files of an ESCO export by name, and the files they are read from.
+
+    ``path`` is a folder of CSV files (an extracted export), a folder holding the publisher's
+    zips (the English classification zip and the language-independent relations zip), or one
+    zip holding every file."""
+    if path.is_file():
+        return _zip_members(path), [path]
+    if not path.is_dir():
+        raise InputError("an ESCO import needs the folder of ESCO's CSV export or of its "
+                         "zips, or a zip", file=str(path))
+    csvs = sorted(path.glob("*.csv"))
+    if any(p.name.startswith("occupations_") for p in csvs):
+        return {p.name: Member(p.name, str(p), p) for p in csvs}, csvs
+    zips = sorted(path.glob("*.zip"))
+    if not zips:
+        raise InputError("the folder holds neither ESCO's CSV files (occupations_en.csv, "
+                         "skills_en.csv ...) nor the zips ESCO publishes them in",
+                         file=str(path))
+    members: dict[str, Member] = {}
+    for archive in zips:
+        for name, member in _zip_members(archive).items():
+            if name in members:
+                raise InputError(f"{name!r} is in two zips ({members[name].container.name} "
+                                 f"and {archive.name}): keep one export per folder",
+                                 file=str(archive))
+            members[name] = member
+    return members, zips
+
+
+def _language(members: dict[str, Member], where: Path) -> str:
+    found = sorted(n[len("occupations_"):-len(".csv")] for n in members
+                   if n.startswith("occupations_"))
     if "en" in found or not found:
         return "en"
     if len(found) == 1:
         return found[0]
     raise InputError(
-        f"the folder holds ESCO exports in several languages ({', '.join(found)}) and none "
-        "in English: keep one language per folder", file=str(folder),
+        f"the export holds ESCO files in several languages ({', '.join(found)}) and none "
+        "in English: keep one language per folder", file=str(where),
     )
 
 
@@ -160,73 +249,154 @@ def _concept(row, pattern: re.Pattern, kind: str, concept_type: str) -> Concept:
     )
 
 
-def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
-    """Read and validate an ESCO CSV folder; raise :class:`InputError` at the first problem."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError("an ESCO import needs the folder of ESCO's CSV export "
-                         "(occupations_en.csv, skills_en.csv ...)", file=str(folder))
-    lang = _language(folder)
-    names = [f"occupations_{lang}.csv", f"skills_{lang}.csv",
-             f"occupationSkillRelations_{lang}.csv"]
-    need = "an ESCO CSV export holds " + ", ".join(names)
-    occ_path, skill_path, rel_path = (require_file(folder, n, need) for n in names)
-    files = [occ_path, skill_path, rel_path]
+def _unique(concepts: dict, concept: Concept, row, lines: dict[str, int]) -> None:
+    if concept.uri in lines:
+        raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
+                                      f"{lines[concept.uri]})")
+    lines[concept.uri] = row.line
+    concepts[concept.uri] = concept
+
+
+class _Reader:
+    """Rows of the export's files by name, with progress."""
+
+    def __init__(self, members: dict[str, Member], show_progress: bool):
+        self.members = members
+        self.show_progress = show_progress
+
+    def rows(self, member: Member, required: list[str], what: str):
+        rows = read_csv_bytes(member.read(), member.where, required)
+        return progress(rows, desc=f"reading {what}", unit="row", enabled=self.show_progress)
+
+    def need(self, names: list[str], folder: Path) -> Member:
+        for name in names:
+            if name in self.members:
+                return self.members[name]
+        raise InputError(
+            f"missing file {names[0]!r}: an ESCO export holds occupations, skills and "
+            "their relations (the relations are in ESCO's language-independent zip, "
+            "'ESCO dataset - v1.x - classification -  - csv.zip')", file=str(folder / names[0]),
+        )
+
+
+def read_esco(path: str | Path, *, show_progress: bool = False) -> EscoData:
+    """Read and validate an ESCO export (a folder of CSV files, a folder of the publisher's
+    zips, or a zip); raise :class:`InputError` at the first problem."""
+    folder = Path(path)
+    return read_esco_members(folder, *esco_members(folder), show_progress=show_progress)
+
+
+def read_esco_members(folder: Path, members: dict[str, Member], files: list[Path], *,
+                      show_progress: bool = False) -> EscoData:
+    """:func:`read_esco` of the files :func:`esco_members` found."""
+    lang = _language(members, folder)
+    reader = _Reader(members, show_progress)
+    occ_file = reader.need([f"occupations_{lang}.csv"], folder)
+    skill_file = reader.need([f"skills_{lang}.csv"], folder)
+    rel_file = reader.need([f"occupationSkillRelations_{lang}.csv",
+                            "occupationSkillRelations.csv"], folder)
 
     occupations: dict[str, Concept] = {}
     seen: dict[str, int] = {}
-    for row in read_csv(occ_path, ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]):
+    for row in reader.rows(occ_file, ["conceptType", "conceptUri", "iscoGroup",
+                                      "preferredLabel"], "occupations"):
         concept = _concept(row, OCCUPATION_URI, "occupation", "Occupation")
-        if concept.uri in seen:
-            raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
-                                          f"{seen[concept.uri]})")
-        seen[concept.uri] = row.line
         group = row["iscoGroup"].strip()
         if not ISCO_CODE.match(group):
             raise row.error("iscoGroup", f"{group!r} is not an ISCO-08 group code "
                                          "(1 to 4 digits)")
         concept.group = group
         concept.code = row.get("code", "").strip()
-        occupations[concept.uri] = concept
+        _unique(occupations, concept, row, seen)
 
     skills: dict[str, Concept] = {}
     seen = {}
-    rows = read_csv(skill_path, ["conceptType", "conceptUri", "skillType", "preferredLabel"])
-    for row in progress(rows, desc="reading skills", unit="row", enabled=show_progress):
+    for row in reader.rows(skill_file, ["conceptType", "conceptUri", "skillType",
+                                        "preferredLabel"], "skills"):
         concept = _concept(row, SKILL_URI, "skill", "KnowledgeSkillCompetence")
-        if concept.uri in seen:
-            raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
-                                          f"{seen[concept.uri]})")
-        seen[concept.uri] = row.line
         concept.group = row["skillType"].strip()
-        skills[concept.uri] = concept
+        concept.reuse_level = row.get("reuseLevel", "").strip()
+        _unique(skills, concept, row, seen)
 
     relations = []
-    rows = read_csv(rel_path, ["occupationUri", "relationType", "skillUri"])
-    for row in progress(rows, desc="reading relations", unit="row", enabled=show_progress):
+    dangling: list[int] = []
+    for row in reader.rows(rel_file, ["occupationUri", "relationType", "skillUri"],
+                           "relations"):
         occupation = row["occupationUri"].strip()
-        if occupation not in occupations:
-            raise row.error("occupationUri", f"{occupation!r} is not an occupation of "
-                                             f"{occ_path.name}")
+        if not OCCUPATION_URI.match(occupation):
+            raise row.error("occupationUri", f"{occupation!r} is not an ESCO occupation IRI")
         skill = row["skillUri"].strip()
-        if skill not in skills:
-            raise row.error("skillUri", f"{skill!r} is not a skill of {skill_path.name}")
+        if not SKILL_URI.match(skill):
+            raise row.error("skillUri", f"{skill!r} is not an ESCO skill IRI")
         relation = row["relationType"].strip()
         if relation not in RELATIONS:
             raise row.error("relationType", f"{relation!r} is neither 'essential' nor "
                                             "'optional'")
-        relations.append((occupation, skill, relation))
+        if occupation in occupations and skill in skills:
+            relations.append((occupation, skill, relation))
+        else:  # ESCO 1.1.1 itself relates one occupation its occupations file lacks
+            dangling.append(row.line)
 
     data = EscoData(folder, lang, files, occupations, skills, relations)
-    isco_path = folder / f"ISCOGroups_{lang}.csv"
-    if isco_path.is_file():
-        files.append(isco_path)
-        for row in read_csv(isco_path, ["code", "preferredLabel"]):
+    if dangling:
+        data.warnings.append(
+            f"{rel_file.where}: skipped {len(dangling)} relation(s) naming an occupation not "
+            f"in {occ_file.name} or a skill not in {skill_file.name} (first on line "
+            f"{dangling[0]})")
+    data.skipped_relations = len(dangling)
+    data = EscoData(folder, lang, files, occupations, skills, relations)
+    _read_optional(data, reader, lang)
+    return data
+
+
+def _read_optional(data: EscoData, reader: _Reader, lang: str) -> None:
+    """ISCO groups, skill groups and the two hierarchies, when the export has them."""
+    if (member := reader.members.get(f"ISCOGroups_{lang}.csv")) is not None:
+        seen: dict[str, int] = {}
+        for row in reader.rows(member, ["code", "preferredLabel"], "ISCO groups"):
             code = row["code"].strip()
             if not ISCO_CODE.match(code):
                 raise row.error("code", f"{code!r} is not an ISCO-08 group code")
-            data.isco_groups[code] = row["preferredLabel"].strip()
-    return data
+            label = row["preferredLabel"].strip()
+            if not label:
+                raise row.error("preferredLabel", "empty")
+            concept = Concept(
+                uri=f"{ESCO}isco/C{code}", ident=code, label=label,
+                alt_labels=[a for a in _lines(row.get("altLabels", "")) if a != label],
+                hidden_labels=[], definition=row.get("description", "").strip(),
+                scope_note="", code=code)
+            _unique(data.isco_groups, concept, row, seen)
+        data.isco_groups = {c.code: c for c in data.isco_groups.values()}
+    if (member := reader.members.get(f"skillGroups_{lang}.csv")) is not None:
+        seen = {}
+        for row in reader.rows(member, ["conceptType", "conceptUri", "preferredLabel"],
+                               "skill groups"):
+            concept = _concept(row, SKILL_GROUP_URI, "skill group", "SkillGroup")
+            concept.ident = concept.ident.removeprefix("skill/").replace("/", "-")
+            concept.code = row.get("code", "").strip()
+            _unique(data.skill_groups, concept, row, seen)
+    for name, pairs, known in (
+        ("broaderRelationsOccPillar.csv", data.occupation_broader, _occupation_pillar(data)),
+        ("broaderRelationsSkillPillar.csv", data.skill_broader,
+         data.skills.keys() | data.skill_groups.keys()),
+    ):
+        if (member := reader.members.get(name)) is None:
+            continue
+        skipped = 0
+        for row in reader.rows(member, ["conceptUri", "broaderUri"], "hierarchy"):
+            narrower, broader = row["conceptUri"].strip(), row["broaderUri"].strip()
+            if narrower in known and broader in known:
+                pairs.append((narrower, broader))
+            else:  # ESCO 1.1.1 itself has a few such rows: not an error of the input
+                skipped += 1
+        if skipped:
+            data.warnings.append(
+                f"{member.where}: skipped {skipped} broader relation(s) naming a concept "
+                "that is not in the export")
+
+
+def _occupation_pillar(data: EscoData) -> set[str]:
+    return data.occupations.keys() | {c.uri for c in data.isco_groups.values()}
 
 
 def occupation_iri(ident: str) -> str:
@@ -237,6 +407,15 @@ def skill_iri(ident: str) -> str:
     return id_iri("esco", "skill", ident)
 
 
+def isco_iri(code: str) -> str:
+    """The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``)."""
+    return id_iri("esco", "isco", code)
+
+
+def skill_group_iri(ident: str) -> str:
+    return id_iri("esco", "skill-group", ident)
+
+
 def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     """The triples of an ESCO import (see the module docstring for the mapping)."""
     lang = data.language
@@ -244,8 +423,9 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     b.dataset(
         DATASET,
         title="ESCO classification (derived by careerkg)",
-        description="Occupations, skills and their essential and optional relations from "
-        f"ESCO's CSV export files {', '.join(sorted(p.name for p in data.files))}.",
+        description="Occupations, skills, ISCO-08 groups, skill groups, their hierarchies and "
+        "the occupations' essential and optional skills from ESCO's CSV export "
+        f"({', '.join(sorted(p.name for p in data.files))}).",
         source=ESCO_SITE,
         license=LICENSE,
         rights=ATTRIBUTION,
@@ -262,30 +442,36 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
             b.text(iri, SKOS + "hiddenLabel", label, lang)
         b.text(iri, SKOS + "definition", concept.definition, lang)
         b.text(iri, SKOS + "scopeNote", concept.scope_note, lang)
+        b.text(iri, SKOS + "notation", concept.code, None)
+        b.add(iri, SKOS + "exactMatch", concept.uri)
         b.add(iri, DCT + "source", DATASET)
 
-    groups = sorted({o.group for o in data.occupations.values()})
-    for code in groups:
-        iri = id_iri("esco", "isco", code)
-        label = data.isco_groups.get(code) or f"ISCO-08 group {code}"
-        b.add(iri, RDF + "type", SKOS + "Concept")
-        b.text(iri, RDFS + "label", label, lang)
-        b.text(iri, SKOS + "prefLabel", label, lang)
-        b.text(iri, SKOS + "notation", code, None)
-        b.add(iri, SKOS + "exactMatch", f"{ESCO}isco/C{code}")
-        b.add(iri, DCT + "source", DATASET)
+    # ISCO-08 groups: those of the groups file, and any an occupation names that it lacks
+    iri_of: dict[str, str] = {}
+    groups = dict(data.isco_groups)
+    for occ in data.occupations.values():
+        groups.setdefault(occ.group, Concept(
+            f"{ESCO}isco/C{occ.group}", occ.group, f"ISCO-08 group {occ.group}", [], [], "",
+            "", code=occ.group))
+    for code, group in sorted(groups.items()):
+        iri = iri_of[group.uri] = isco_iri(code)
+        describe(iri, group, [])
     counts["isco_groups"] = len(groups)
 
     for occ in data.occupations.values():
-        iri = occupation_iri(occ.ident)
+        iri = iri_of[occ.uri] = occupation_iri(occ.ident)
         describe(iri, occ, [CKG + "Role"])
-        b.text(iri, SKOS + "notation", occ.code, None)
-        b.add(iri, SKOS + "broader", id_iri("esco", "isco", occ.group))
-        b.add(iri, SKOS + "exactMatch", occ.uri)
         counts["roles"] += 1
         counts["linked_roles"] += link_roles(
             b, seed.roles_matching([occ.label], [occ.uri, iri]), iri
         )
+    if data.occupation_broader:
+        for narrower, broader in data.occupation_broader:
+            b.add(iri_of[narrower], SKOS + "broader", iri_of[broader])
+    else:  # no hierarchy file: each occupation under its ISCO-08 unit group
+        for occ in data.occupations.values():
+            b.add(iri_of[occ.uri], SKOS + "broader", isco_iri(occ.group))
+    counts["occupation_hierarchy_links"] = len(data.occupation_broader)
 
     categories = {}
     for skill_type in sorted({s.group for s in data.skills.values()}):
@@ -295,26 +481,46 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
         b.concept(iri, [CKG + "Category"], label)
         b.add(iri, DCT + "source", DATASET)
         counts["categories"] += 1
+    reuse_levels = {}
+    for level in sorted({s.reuse_level for s in data.skills.values()} - {""}):
+        iri = reuse_levels[level] = id_iri("esco", "reuse-level", slugify(level))
+        b.concept(iri, [], f"ESCO {level} skill")
+        b.add(iri, SKOS + "exactMatch", f"{ESCO}skill-reuse-level/{level}")
+        b.add(iri, DCT + "source", DATASET)
 
-    skill_of = {}
+    seed_skills = set()
     for skill in data.skills.values():
         seed_skill = seed.match(CKG + "Skill", skill.label)
         if seed_skill is None:
             iri = skill_iri(skill.ident)
             describe(iri, skill, [CKG + "Skill"])
             b.add(iri, CKG + "category", categories[skill.group])
+            if skill.reuse_level:
+                b.add(iri, CKG + "reuseLevel", reuse_levels[skill.reuse_level])
         else:
             iri = seed_skill
+            seed_skills.add(iri)
+            b.add(iri, SKOS + "exactMatch", skill.uri)
             counts["linked_skills"] += 1
-        b.add(iri, SKOS + "exactMatch", skill.uri)
-        skill_of[skill.uri] = iri
+        iri_of[skill.uri] = iri
         counts["skills"] += 1
 
+    for group in data.skill_groups.values():
+        iri = iri_of[group.uri] = skill_group_iri(group.ident)
+        describe(iri, group, [])
+    counts["skill_groups"] = len(data.skill_groups)
+    for narrower, broader in data.skill_broader:
+        if iri_of[narrower] not in seed_skills:  # the seed's skills keep their own parents
+            b.add(iri_of[narrower], SKOS + "broader", iri_of[broader])
+    counts["skill_hierarchy_links"] = len(data.skill_broader)
+
     for occupation, skill, relation in data.relations:
-        role = occupation_iri(data.occupations[occupation].ident)
-        b.add(role, RELATIONS[relation], skill_of[skill])
-        b.add(role, CKG + "requiresSkill", skill_of[skill])
+        role = iri_of[occupation]
+        b.add(role, RELATIONS[relation], iri_of[skill])
+        b.add(role, CKG + "requiresSkill", iri_of[skill])
     counts["role_skill_links"] = len({(o, s) for o, s, _ in data.relations})
+    if data.skipped_relations:
+        counts["skipped_relations"] = data.skipped_relations
     return b, dict(counts)
 
 
@@ -348,13 +554,15 @@ def import_esco(
     name = name or SOURCE
     seed = seed_index(store, [CKG + "Skill"])
     folder = Path(path)
-    data = read_esco(folder, show_progress=progress)
-    digest = digest_of(SOURCE, data.files, seed.digest)
+    members, files = esco_members(folder)
+    digest = digest_of(SOURCE, files, seed.digest)
     if (report := unchanged(store, name, digest, started)) is not None:
         return report
+    data = read_esco_members(folder, members, files, show_progress=progress)
     builder, counts = build_esco(data, seed)
     triples, changed = load_source(
         store, name, builder, title=TITLE, digest=digest, where=str(folder),
         show_progress=progress,
     )
-    return ImportReport(name, TITLE, triples, counts, changed, timer() - started)
+    return ImportReport(name, TITLE, triples, counts, changed, timer() - started,
+                        data.warnings)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["Row", "decode_utf8", "read_tsv", "read_csv", "require_file"]
+__all__ = ["Row", "decode_utf8", "read_tsv", "read_csv", "read_csv_bytes", "require_file"]
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = "\ufeff"
@@ -172,8 +172,13 @@ def _tsv_rows(lines, header, fields, where) -> Iterator[Row]:
 def read_csv(path: Path, required: Sequence[str]) -> Iterator[Row]:
     """Rows of a comma-separated file with a header row (RFC 4180 quoting; cells may span
     lines).  A row's line is the line it starts on."""
-    where = str(path)
-    text = decode_utf8(Path(path).read_bytes(), where)
+    return read_csv_bytes(Path(path).read_bytes(), str(path), required)
+
+
+def read_csv_bytes(data: bytes, where: str, required: Sequence[str]) -> Iterator[Row]:
+    """:func:`read_csv` of bytes read elsewhere (a member of a zip): ``where`` names them in
+    errors."""
+    text = decode_utf8(data, where)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
