@@ -28,8 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..store import Store
-from .common import ImportReport
 from .bls import import_bls
+from .common import ImportReport
 from .crosswalk import import_crosswalk
 from .csvroles import import_csv
 from .esco import import_esco

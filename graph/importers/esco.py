@@ -54,8 +54,6 @@ from ..namespaces import CKG
 from ..store import Store
 from .common import (
     DCT,
-    RDF,
-    RDFS,
     SKOS,
     Builder,
     ImportReport,
@@ -344,7 +342,6 @@ def read_esco_members(folder: Path, members: dict[str, Member], files: list[Path
             f"in {occ_file.name} or a skill not in {skill_file.name} (first on line "
             f"{dangling[0]})")
     data.skipped_relations = len(dangling)
-    data = EscoData(folder, lang, files, occupations, skills, relations)
     _read_optional(data, reader, lang)
     return data
 
