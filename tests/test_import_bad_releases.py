@@ -1,0 +1,247 @@
+"""Bad input to the ESCO (zips), BLS and crosswalk importers: refused with the file, sheet,
+row and column, and the store left exactly as it was (its whole export, byte for byte) — on a
+memory store, a disk store and a real `oxigraph serve`.
+
+Bad files are made here from the repository's data (``data/``) and the ESCO fixture.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import FIXTURES, OxigraphServer
+
+from careerkg.graph.errors import InputError
+from careerkg.graph.importers import import_source
+from careerkg.graph.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+BLS_BOOK = DATA / "bls-oews-2024" / "national_M2024_dl.xlsx"
+SOC_CROSSWALK = DATA / "crosswalks" / "2019_to_SOC_Crosswalk.xlsx"
+ESCO_ONET = DATA / "crosswalks" / "ESCO_to_ONET-SOC.xlsx"
+ESCO_FIXTURE = FIXTURES / "esco"
+EN_ZIP = "ESCO dataset - v1.1.1 - classification - en - csv.zip"
+RELATIONS_ZIP = "ESCO dataset - v1.1.1 - classification -  - csv.zip"
+
+
+@pytest.fixture(scope="module", params=["memory", "disk", "remote"])
+def full_store(request, tmp_path_factory):
+    server = None
+    if request.param == "memory":
+        store = open_store(None)
+    elif request.param == "disk":
+        store = open_store(str(tmp_path_factory.mktemp("bad-releases") / "store"))
+    else:
+        server = OxigraphServer(tmp_path_factory.mktemp("bad-releases-remote"))
+        store = open_store(server.query_url)
+    import_source("esco", store, ESCO_FIXTURE)
+    import_source("crosswalk", store, ESCO_ONET.parent)
+    import_source("csv", store, FIXTURES / "own-roles.csv")
+    yield store
+    store.close()
+    if server is not None:
+        server.stop()
+
+
+def state(store) -> tuple:
+    return (store.export("ntriples"), [s.to_dict() for s in store.sources()],
+            store.graph_names())
+
+
+@pytest.fixture
+def unchanged(full_store):
+    before = state(full_store)
+    yield full_store
+    assert state(full_store) == before
+
+
+def expect_error(store, kind, path, *, file: str, line: int | None = None,
+                 column: int | None = None, reason: str) -> InputError:
+    with pytest.raises(InputError) as info:
+        import_source(kind, store, path)
+    error = info.value
+    assert Path(error.file).name == file, str(error)
+    assert error.line == line, str(error)
+    assert error.column == column, str(error)
+    assert reason.lower() in error.reason.lower(), str(error)
+    return error
+
+
+# -- ESCO as the publisher's zips ---------------------------------------------------------------
+
+def esco_zips(folder: Path, *, relations: bytes | None = None) -> Path:
+    """The ESCO fixture packed as ESCO packs its release: the English zip and the
+    language-independent relations zip (``occupationSkillRelations.csv``)."""
+    folder.mkdir()
+    with zipfile.ZipFile(folder / EN_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("occupations_en.csv", "skills_en.csv", "ISCOGroups_en.csv"):
+            archive.write(ESCO_FIXTURE / name, name)
+    data = relations or (ESCO_FIXTURE / "occupationSkillRelations_en.csv").read_bytes()
+    with zipfile.ZipFile(folder / RELATIONS_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("occupationSkillRelations.csv", data)
+    return folder
+
+
+def without_dataset_node(export: bytes) -> set[bytes]:
+    """The triples, less the import's dataset node (whose description names the files)."""
+    return {line for line in export.splitlines()
+            if not line.startswith(b"<https://w3id.org/careerkg/id/source/esco-import>")}
+
+
+def test_esco_zips_give_the_graph_of_their_csv_files(tmp_path):
+    stores = [open_store(None), open_store(None)]
+    import_source("esco", stores[0], ESCO_FIXTURE)
+    import_source("esco", stores[1], esco_zips(tmp_path / "zips"))
+    assert without_dataset_node(stores[0].export("ntriples")) == without_dataset_node(
+        stores[1].export("ntriples"))
+
+
+def test_esco_truncated_zip(unchanged, tmp_path):
+    folder = esco_zips(tmp_path / "zips")
+    data = (folder / EN_ZIP).read_bytes()
+    (folder / EN_ZIP).write_bytes(data[: len(data) // 2])
+    expect_error(unchanged, "esco", folder, file=EN_ZIP, reason="not a readable zip")
+
+
+def test_esco_damaged_member(unchanged, tmp_path):
+    folder = esco_zips(tmp_path / "zips")
+    data = bytearray((folder / EN_ZIP).read_bytes())
+    start = 30 + len("occupations_en.csv") + 40  # inside the first member's compressed data
+    data[start:start + 16] = bytes(16)
+    (folder / EN_ZIP).write_bytes(bytes(data))
+    expect_error(unchanged, "esco", folder, file="occupations_en.csv", reason="damaged")
+
+
+def test_esco_missing_relations_zip(unchanged, tmp_path):
+    folder = esco_zips(tmp_path / "zips")
+    (folder / RELATIONS_ZIP).unlink()
+    expect_error(unchanged, "esco", folder, file="occupationSkillRelations_en.csv",
+                 reason="language-independent zip")
+
+
+def test_esco_bad_row_inside_a_zip_names_the_member(unchanged, tmp_path):
+    text = (ESCO_FIXTURE / "occupationSkillRelations_en.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    fields = lines[2].split(",")
+    fields[2] = "required"
+    lines[2] = ",".join(fields)
+    folder = esco_zips(tmp_path / "zips", relations=("\n".join(lines) + "\n").encode())
+    error = expect_error(unchanged, "esco", folder, file="occupationSkillRelations.csv",
+                         line=3, column=3, reason="'required' is neither")
+    assert RELATIONS_ZIP in error.file
+
+
+def test_esco_not_a_zip(unchanged, tmp_path):
+    folder = esco_zips(tmp_path / "zips")
+    (folder / EN_ZIP).write_text("occupations,skills\n", encoding="utf-8")
+    expect_error(unchanged, "esco", folder, file=EN_ZIP, reason="not a readable zip")
+
+
+# -- BLS -----------------------------------------------------------------------------------
+
+def bls_copy(tmp_path: Path, edit=None) -> Path:
+    """The BLS workbook (edited by ``edit(workbook)`` if given) in ``bls/``, and the SOC
+    crosswalk in the sibling ``crosswalks/`` (the repository's layout)."""
+    (tmp_path / "bls").mkdir()
+    (tmp_path / "crosswalks").mkdir()
+    shutil.copy(SOC_CROSSWALK, tmp_path / "crosswalks" / SOC_CROSSWALK.name)
+    target = tmp_path / "bls" / BLS_BOOK.name
+    if edit is None:
+        shutil.copy(BLS_BOOK, target)
+    else:
+        book = openpyxl.load_workbook(BLS_BOOK)
+        edit(book)
+        book.save(target)
+    return tmp_path / "bls"
+
+
+def column_of(sheet, name: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == name)
+
+
+def test_bls_truncated_workbook(unchanged, tmp_path):
+    folder = bls_copy(tmp_path)
+    data = (folder / BLS_BOOK.name).read_bytes()
+    (folder / BLS_BOOK.name).write_bytes(data[: len(data) // 3])
+    expect_error(unchanged, "bls", folder, file=BLS_BOOK.name, reason="not a readable .xlsx")
+
+
+def test_bls_not_a_workbook(unchanged, tmp_path):
+    folder = bls_copy(tmp_path)
+    (folder / BLS_BOOK.name).write_text("OCC_CODE,A_MEDIAN\n15-2051,112590\n")
+    expect_error(unchanged, "bls", folder, file=BLS_BOOK.name, reason="not a readable .xlsx")
+
+
+def test_bls_missing_notes_sheet(unchanged, tmp_path):
+    folder = bls_copy(tmp_path, lambda book: book.remove(book["Field Descriptions"]))
+    expect_error(unchanged, "bls", folder, file=BLS_BOOK.name,
+                 reason="missing sheet 'Field Descriptions'")
+
+
+def test_bls_missing_column(unchanged, tmp_path):
+    def edit(book):
+        sheet = book.worksheets[0]
+        sheet.cell(1, column_of(sheet, "A_MEDIAN")).value = "MEDIAN"
+
+    folder = bls_copy(tmp_path, edit)
+    expect_error(unchanged, "bls", folder, file=BLS_BOOK.name, line=1,
+                 reason="missing column 'A_MEDIAN'")
+
+
+def test_bls_bad_wage_cell_names_sheet_row_and_column(unchanged, tmp_path):
+    where = {}
+
+    def edit(book):
+        sheet = book.worksheets[0]
+        code, median = column_of(sheet, "OCC_CODE"), column_of(sheet, "A_MEDIAN")
+        row = next(r for r in range(2, sheet.max_row + 1)
+                   if sheet.cell(r, code).value == "15-2051")
+        sheet.cell(row, median).value = "n/a"
+        where.update(row=row, column=median, sheet=sheet.title)
+
+    folder = bls_copy(tmp_path, edit)
+    error = expect_error(unchanged, "bls", folder, file=BLS_BOOK.name, line=where["row"],
+                         column=where["column"], reason="'n/a' is neither a wage")
+    assert f"sheet {where['sheet']!r}" in error.reason and "'A_MEDIAN'" in error.reason
+
+
+def test_bls_missing_soc_crosswalk(unchanged, tmp_path):
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    shutil.copy(BLS_BOOK, folder / BLS_BOOK.name)
+    expect_error(unchanged, "bls", folder, file=SOC_CROSSWALK.name,
+                 reason="O*NET-SOC to SOC 2018 crosswalk")
+
+
+# -- crosswalk -----------------------------------------------------------------------------
+
+def test_crosswalk_bad_onet_code(unchanged, tmp_path):
+    book = openpyxl.load_workbook(ESCO_ONET)
+    sheet = book.worksheets[0]
+    sheet.cell(7, 3).value = "15-2051"
+    book.save(tmp_path / ESCO_ONET.name)
+    error = expect_error(unchanged, "crosswalk", tmp_path / ESCO_ONET.name,
+                         file=ESCO_ONET.name, line=7, column=3,
+                         reason="'15-2051' is not an O*NET-SOC code")
+    assert "'O*NET-SOC 2019 Code' (C)" in error.reason
+
+
+def test_crosswalk_missing_header(unchanged, tmp_path):
+    book = openpyxl.load_workbook(ESCO_ONET)
+    book.worksheets[0].cell(4, 1).value = "Code"
+    book.save(tmp_path / ESCO_ONET.name)
+    expect_error(unchanged, "crosswalk", tmp_path, file=ESCO_ONET.name, line=4,
+                 reason="missing column 'ESCO/ISCO Code' in header row 4")
+
+
+def test_crosswalk_needs_the_esco_import_first():
+    store = open_store(None)
+    before = store.export("ntriples")
+    with pytest.raises(InputError, match="import ESCO first"):
+        import_source("crosswalk", store, ESCO_ONET)
+    assert store.export("ntriples") == before
