@@ -25,6 +25,7 @@ from careerkg.graph.library import canned_query
 from careerkg.graph.namespaces import CKG
 from careerkg.graph.store import open_store
 from careerkg.graph.validate import validate_graph
+from careerkg.server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -292,6 +293,23 @@ def test_salary_query_shows_bls_next_to_the_seed(kg):
         by_role[str(r["roleLabel"])].add(str(r["sourceLabel"]))
     assert "Glassdoor" in " ".join(by_role["Data scientist"])
     assert any("Bureau of Labor Statistics" in s for s in by_role["Data Scientists"])
+    medians = [r for r in rows if str(r["roleLabel"]) == "Data Scientists"
+               and str(r["statisticLabel"]) == "Median"]
+    assert [Decimal(str(r["amount"])) for r in medians] == [figures(kg, "15-2051.00")[
+        "Median"]["amount"]]
+
+
+def test_compare_shows_bls_wages_next_to_the_seeds(kg):
+    row = figures(kg, "15-2051.00")
+    client = create_app({"STORE": kg, "TESTING": True}).test_client()
+    answer = client.get("/compare", query_string={"a": SEED_DS, "b": onet_role("15-2051.00")})
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    assert 'id="salary-chart"' in html
+    for stat in ("Median", "Percentile90"):
+        assert f"${row[stat]['amount']:,.0f}" in html, stat
+    assert f'data-figure="{ID}bls/oews-2024/15-2051.00/median"' in html
+    assert "$96,492" in html  # the seed's figure, in the same chart
 
 
 def test_bls_figures_conform_to_the_salary_shapes(kg):
