@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Bump when an importer's mapping changes, so that re-importing the same files rebuilds.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -1,31 +1,45 @@
-"""Import ESCO's CSV export (European Commission) onto the careerkg ontology.
+"""Import ESCO (European Commission) onto the careerkg ontology.
 
-Input: the folder of ESCO's CSV download ("ESCO dataset - v1.x - classification - en -
-csv"), in its official column format (UTF-8, comma-separated, RFC 4180 quoting; ``altLabels``
-cells hold one label per line).  Needed:
+Input, read as published (zips are read in place, nothing is extracted to disk):
+
+* the folder holding a release's two zips — ``ESCO dataset - v1.1.1 - classification - en -
+  csv.zip`` (occupations, skills, ISCO groups, skill groups ...) and ``ESCO dataset - v1.1.1 -
+  classification -  - csv.zip`` (the language-independent ``occupationSkillRelations.csv``
+  and ``broaderRelations{Occ,Skill}Pillar.csv``);
+* or one zip holding all of them;
+* or a folder of the CSV files (an extracted release, or the v1.2 layout with
+  ``occupationSkillRelations_en.csv``).
+
+The files are in ESCO's official column format (UTF-8, comma-separated, RFC 4180 quoting;
+``altLabels`` cells hold one label per line).  Needed:
 
 * ``occupations_en.csv`` — conceptType, conceptUri, iscoGroup, preferredLabel, altLabels,
   hiddenLabels, status, modifiedDate, regulatedProfessionNote, scopeNote, definition,
   inScheme, description, code (and naceCode since v1.2);
 * ``skills_en.csv`` — conceptType, conceptUri, skillType, reuseLevel, preferredLabel,
   altLabels, hiddenLabels, status, modifiedDate, scopeNote, definition, inScheme, description;
-* ``occupationSkillRelations_en.csv`` — occupationUri, relationType, skillType, skillUri
-  (v1.2 adds occupationLabel and skillLabel).
+* ``occupationSkillRelations.csv`` (or ``_en.csv``) — occupationUri, relationType, skillType,
+  skillUri (v1.2 adds occupationLabel and skillLabel).
 
-Used when present: ``ISCOGroups_en.csv`` (the names of the ISCO-08 groups).  Another
-language's export (``occupations_de.csv`` ...) is read the same way, its labels tagged with
-that language.  Columns beyond those the import uses are allowed; the ones it uses
-(conceptType, conceptUri, preferredLabel, iscoGroup / skillType, occupationUri,
-relationType, skillUri) must be there.
+Used when present: ``ISCOGroups_en.csv``, ``skillGroups_en.csv``,
+``broaderRelationsOccPillar.csv``, ``broaderRelationsSkillPillar.csv``.  Another language's
+export (``occupations_de.csv`` ...) is read the same way, its labels tagged with that
+language.  Columns beyond those the import uses are allowed.  A relation or broader relation
+naming a concept the export lacks (ESCO 1.1.1 has a few) is left out with a warning.
 
 Mapping (IRIs under ``https://w3id.org/careerkg/id/esco/``, ending in ESCO's own identifier,
 each with ``skos:exactMatch`` to ESCO's IRI):
 
 * occupations → ``ckg:Role`` (``occupation/<uuid>``): labels, ``skos:altLabel`` /
   ``skos:hiddenLabel``, ``skos:definition``, ``skos:notation`` (the ESCO code), and
-  ``skos:broader`` their ISCO-08 unit group (``isco/<code>``);
+  ``skos:broader`` as the occupation pillar says (an ISCO-08 unit group ``isco/<code>`` or a
+  broader occupation; without that file, the occupation's ISCO-08 group);
+* ISCO-08 groups → ``skos:Concept`` (``isco/<code>``), nested by ``skos:broader``;
 * skills → ``ckg:Skill`` (``skill/<uuid>``) whose ``ckg:category`` is their skill type
-  (``skill-type/knowledge``, ``skill-type/skill-competence``);
+  (``skill-type/knowledge``, ``skill-type/skill-competence``) and ``ckg:reuseLevel`` their
+  reuse level (``reuse-level/cross-sector`` ...); ``skos:broader`` their broader skills and
+  skill groups (a polyhierarchy);
+* skill groups → ``skos:Concept`` (``skill-group/<uuid>``, ``skill-group/isced-f-<code>``);
 * relations → ``ckg:essentialSkill`` or ``ckg:optionalSkill``, and ``ckg:requiresSkill`` for
   both (so the overlap views need nothing ESCO-specific).
 
