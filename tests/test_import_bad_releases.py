@@ -7,6 +7,7 @@ Bad files are made here from the repository's data (``data/``) and the ESCO fixt
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -238,3 +239,29 @@ def test_crosswalk_needs_the_esco_import_first():
     with pytest.raises(InputError, match="import ESCO first"):
         import_source("crosswalk", store, ESCO_ONET)
     assert store.export("ntriples") == before
+
+
+# -- the commands ------------------------------------------------------------------------------
+
+def test_import_commands(cli, tmp_path):
+    """`careerkg import esco|crosswalk|bls` on a disk store: reports, warnings, errors with
+    their place, and nothing written on failure."""
+    store = str(tmp_path / "kg")
+    result = cli("import", "crosswalk", str(ESCO_ONET), "--store", store)
+    assert result.exit_code == 1 and "import ESCO first" in result.output
+    result = cli("import", "esco", str(esco_zips(tmp_path / "zips")), "--store", store, "-q")
+    assert result.exit_code == 0 and "esco: imported" in result.output, result.output
+    result = cli("import", "crosswalk", str(ESCO_ONET.parent), "--store", store,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["source"] == "crosswalk" and report["counts"]["occupation_links"] > 0
+    assert "left out" in report["warnings"][0]
+    before = cli("export", "--store", store, "--format", "ntriples").output
+    folder = bls_copy(tmp_path)
+    data = (folder / BLS_BOOK.name).read_bytes()
+    (folder / BLS_BOOK.name).write_bytes(data[:1000])
+    result = cli("import", "bls", str(folder), "--store", store)
+    assert result.exit_code == 1
+    assert f"{BLS_BOOK.name}: not a readable .xlsx workbook" in result.output
+    assert cli("export", "--store", store, "--format", "ntriples").output == before
