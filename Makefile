@@ -3,7 +3,7 @@
 #   make test   set everything up (Chromium included), then run the linter and the tests
 # Set-up is idempotent: a virtualenv in .venv, the Python package in editable mode, the
 # npm front-end assets copied into server/static/vendor/, Debian's chromium for the
-# browser tests.
+# browser tests and Debian's rasqal-utils (roqet, a SPARQL client) for the protocol tests.
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -11,8 +11,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.careerkg-installed
 ASSETS := server/static/vendor/.installed
 CHROMIUM ?= /usr/bin/chromium
+ROQET ?= /usr/bin/roqet
 
-.PHONY: setup run test lint bench chromium clean
+.PHONY: setup run test lint bench chromium roqet clean
 
 setup: $(STAMP) $(ASSETS)
 
@@ -33,10 +34,15 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+roqet:
+	@test -x $(ROQET) || { \
+	  echo "Installing Debian's rasqal-utils (roqet) for the protocol tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rasqal-utils >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: setup chromium lint
+test: setup chromium roqet lint
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
-from careerkg.graph.store import OxigraphStore, Payload, file_digest, open_store
+from careerkg.graph.store import OxigraphStore, Payload, file_digest
 
 from .generate import GeneratedGraph, GeneratorConfig, generate
 from .workload import QueryParams, pick_params

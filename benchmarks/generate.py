@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from careerkg.graph.namespaces import CKG, ID, PREFIXES
+from careerkg.graph.namespaces import CKG, ID, PREFIXES, QB, RDF, RDFS, SCHEMA, SKOS, XSD
 
 __all__ = ["GeneratorConfig", "GeneratedGraph", "generate", "iter_ntriples", "DATA_DIR"]
 
@@ -46,13 +46,6 @@ __all__ = ["GeneratorConfig", "GeneratedGraph", "generate", "iter_ntriples", "DA
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 #: Bump when the generator's output changes, so stale caches are not reused.
 GENERATOR_VERSION = 2
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-QB = "http://purl.org/linked-data/cube#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _TOOL_TYPES = ("ProgrammingLanguage", "Framework", "Software", "Library")
 _QUALIFIERS = ("Exact", "Approximate", "AtLeast", "UpTo")

@@ -12,9 +12,10 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
    no location, loaded over HTTP): query latency and memory;
 8. role similarity (careerkg vs networkx);
 
-then start-up time of ``careerkg serve`` on the seed graph.  Engines disagreeing, a server
-failing to start or a measure erroring are reported as problems: the run still writes its
-table, and exits 1.
+then start-up time of ``careerkg serve`` on the seed graph, and search latency on a generated
+vocabulary the size of the full graph (a hundredth of it in tiny mode).  Engines disagreeing,
+a server failing to start or a measure erroring are reported as problems: the run still
+writes its table, and exits 1.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
 from .measure_load import measure_load_and_export
 from .measure_queries import measure_queries
+from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
 from .measure_servers import measure_startup, memory_rows
 from .measure_similarity import measure_similarity
 from .measure_throughput import ClientPool, measure_throughput
@@ -281,6 +283,15 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"start-up: {error}")
                 traceback.print_exc()
+        log("search latency")
+        try:
+            scale = 0.01 if mode.name == "tiny" else 1.0
+            vocabulary = SearchVocabulary({k: max(1, int(v * scale))
+                                           for k, v in FULL_SIZE.items()})
+            rows += measure_search(mode.query, vocabulary)
+        except Exception as error:  # noqa: BLE001
+            problems.append(f"search: {error}")
+            traceback.print_exc()
     finally:
         pool.close()
     for row in rows:

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import PREFIXES
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 from .datasets import Dataset
 from .engines import RdflibEngine

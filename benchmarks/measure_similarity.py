@@ -4,8 +4,8 @@ Both sides start from the same bipartite role ↔ skill graph, read from the sto
 :func:`careerkg.graph.overlap.requirements_graph` (requirements are skills, or tools where a
 graph has no skills, as the query workload chooses).
 
-* All pairs: careerkg's :func:`~careerkg.graph.similarity.pairwise_similarity` on the role
-  matrix (Jaccard) against networkx's
+* All pairs: careerkg's :func:`~careerkg.graph.overlap.similarity.pairwise_similarity` on the
+  role matrix (Jaccard) against networkx's
   :func:`~networkx.algorithms.bipartite.overlap_weighted_projected_graph` with
   ``jaccard=True``.  networkx's work is one loop iteration per role, independent of the others,
   so when the whole loop would take too long it is run for a random sample of roles within a
@@ -25,6 +25,7 @@ import time
 import networkx as nx
 from networkx.algorithms import bipartite
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.namespaces import CKG
 from careerkg.graph.overlap import (
     requirements_graph,
@@ -32,8 +33,7 @@ from careerkg.graph.overlap import (
     roles_of,
     similar_roles,
 )
-from careerkg.graph.similarity import pairwise_similarity
-from careerkg.graph.store import open_store
+from careerkg.graph.overlap.similarity import pairwise_similarity
 
 from .datasets import Dataset
 from .report import Row

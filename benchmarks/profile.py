@@ -221,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "server":
         print(profile_server(ds, _query(ds, args.query), args.seconds, args.out))
     elif args.what == "similar":
+        from careerkg.graph.factory import open_store
         from careerkg.graph.overlap import requirements_graph, similar_roles
-        from careerkg.graph.store import open_store
 
         store = open_store(str(ds.careerkg_store), seed=False, read_only=True)
         link = "skill" if ds.params.link.endswith("requiresSkill>") else "tool"
@@ -232,13 +232,14 @@ def main(argv: list[str] | None = None) -> int:
         print(_pyinstrument(lambda: [similar_roles(graph, role, by=by) for _ in range(50)],
                             "50 x similar_roles"))
     elif args.what == "export":
-        from careerkg.graph.store import open_store
+        from careerkg.graph.factory import open_store
 
         store = open_store(str(ds.careerkg_store), seed=False, read_only=True)
         print(_pyinstrument(lambda: store.export("turtle"), "Store.export('turtle')"))
     else:
+        from careerkg.graph.factory import open_store
         from careerkg.graph.formats import rdf_format
-        from careerkg.graph.store import Payload, open_store
+        from careerkg.graph.store import Payload
 
         if ds.data_file is None:
             parser.error("the seed size has no data of its own to load")

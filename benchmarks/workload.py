@@ -23,8 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from careerkg.graph.library import load_library
-from careerkg.graph.namespaces import CKG
-from careerkg.graph.results import term_to_json
+from careerkg.graph.namespaces import CKG, XSD
 from careerkg.graph.sparql import analyse
 from careerkg.graph.store import Store
 
@@ -46,7 +45,6 @@ QUERY_DIR = Path(__file__).resolve().parent / "sparql"
 #: The queries of the throughput measure (index lookups, what most page views run).
 SIMPLE_QUERIES = ("lookup-role", "lookup-label")
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {
     XSD + t
     for t in (
@@ -194,8 +192,14 @@ def _norm(kind: str, value: str, datatype: str | None = None, lang: str | None =
 
 
 def _norm_ox(term) -> tuple | None:
-    """A pyoxigraph term, through careerkg's own JSON encoding of it."""
-    return None if term is None else _norm_json(term_to_json(term))
+    """A pyoxigraph term, normalised as the JSON encoding of it would be."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return _norm("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return _norm("bnode", term.value)
+    return _norm("lit", term.value, term.datatype.value, term.language)
 
 
 def _norm_json(binding: dict | None) -> tuple | None:

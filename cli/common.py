@@ -8,11 +8,19 @@ import sys
 import click
 
 from careerkg.graph.errors import CareerKGError
+from careerkg.graph.factory import open_store
 from careerkg.graph.namespaces import compact
 from careerkg.graph.sparql import QuerySyntaxError
-from careerkg.graph.store import Store, open_store
+from careerkg.graph.store import Store
 
-__all__ = ["store_options", "open_from_options", "reports_errors", "compact", "echo_table"]
+__all__ = [
+    "store_options",
+    "open_from_options",
+    "reports_errors",
+    "compact",
+    "echo_table",
+    "write_output",
+]
 
 
 def store_options(command):
@@ -42,13 +50,16 @@ def open_from_options(store: str | None, update_endpoint: str | None, **kwargs) 
 def reports_errors(function):
     """Show careerkg's own errors as one readable line and a non-zero exit, not a traceback.
 
-    A malformed query exits 2 (like a usage error); other errors exit 1.
+    A malformed query exits 2 (like a usage error); other errors exit 1.  A closed standard
+    output (``careerkg info | head -3``) is not an error: click ends the command quietly.
     """
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
+        except BrokenPipeError:
+            raise  # the reader has gone: click exits without a word
         except QuerySyntaxError as error:
             click.echo(f"Error: malformed SPARQL: {error}", err=True)
             sys.exit(2)
@@ -73,3 +84,10 @@ def echo_table(variables: list[str], rows: list[tuple], *, max_width: int = 60) 
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     sys.stdout.flush()
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+def write_output(data: bytes, path) -> None:
+    """Write ``data`` to the file ``path`` all at once: readers see the old file or the
+    whole new one, never a part (click writes a temporary file beside it, then renames)."""
+    with click.open_file(str(path), "wb", atomic=True) as handle:
+        handle.write(data)

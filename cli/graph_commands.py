@@ -9,10 +9,10 @@ import click
 
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.library import canned_query, load_library
-from careerkg.graph.sparql import QuerySyntaxError, with_default_prefixes
+from careerkg.graph.sparql import QuerySyntaxError, analyse, with_default_prefixes
 from careerkg.graph.stats import graph_counts
 
-from .common import echo_table, open_from_options, reports_errors, store_options
+from .common import echo_table, open_from_options, reports_errors, store_options, write_output
 
 EXPORT_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
 
@@ -56,9 +56,7 @@ def export(fmt, output, store, update_endpoint):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_output(data, output)
         click.echo(f"Wrote {len(data):,} bytes of {RDF_FORMATS[fmt].media_type} to {output}",
                    err=True)
 
@@ -113,19 +111,23 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
     full_text = with_default_prefixes(text)
     with open_from_options(store, update_endpoint) as kg:
         try:
-            result = kg.query(full_text)
+            if fmt == "table":
+                result = kg.query(full_text)
+            else:  # the engine writes the answer; a graph comes as RDF
+                graph_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}[fmt]
+                body, _info = kg.query_serialized(
+                    full_text, graph_fmt if analyse(full_text).returns_graph else fmt
+                )
         except QuerySyntaxError as error:  # report positions in the user's text
             raise error.shifted(full_text.count("\n") - text.count("\n")) from None
-    if result.kind == "graph":
-        out_fmt = {"json": "jsonld", "csv": "ntriples", "tsv": "ntriples"}.get(fmt, "turtle")
-        sys.stdout.buffer.write(result.serialize(out_fmt))
-    elif fmt == "table":
-        if result.kind == "boolean":
-            click.echo("yes" if result.boolean else "no")
-        else:
-            echo_table(result.variables, result.rows)
+    if fmt != "table":
+        sys.stdout.buffer.write(body)
+    elif result.kind == "graph":
+        sys.stdout.buffer.write(result.serialize("turtle"))
+    elif result.kind == "boolean":
+        click.echo("yes" if result.boolean else "no")
     else:
-        sys.stdout.buffer.write(result.serialize(fmt))
+        echo_table(result.variables, result.rows)
     sys.stdout.flush()
 
 

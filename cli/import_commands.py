@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from careerkg.graph.builtin import BUILTIN_SOURCES
+from careerkg.graph.factory import store_spec
 from careerkg.graph.importers import IMPORTERS, import_source
-from careerkg.graph.store import store_spec
 
 from .common import open_from_options, reports_errors, store_options
 

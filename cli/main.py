@@ -6,7 +6,7 @@ from importlib.metadata import version
 
 import click
 
-from . import graph_commands, import_commands, overlap_commands, serve_command
+from . import graph_commands, import_commands, overlap_commands, search_commands, serve_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +20,7 @@ def main():
     """
 
 
-for module in (graph_commands, serve_command, import_commands, overlap_commands):
+for module in (graph_commands, serve_command, import_commands, overlap_commands,
+               search_commands):
     for command in module.COMMANDS:
         main.add_command(command)

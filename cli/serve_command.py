@@ -1,6 +1,9 @@
 """``careerkg serve``: the web app under gunicorn (a production WSGI server).
 
-Logs are JSON lines on standard error (:mod:`careerkg.server.logs`).  SIGTERM (or Ctrl-C)
+Logs go to standard error (:mod:`careerkg.server.logs`): readable lines on a terminal, JSON
+lines otherwise or with ``--log-format json``.  Settings not given on the command line come
+from the environment and the defaults, read once by :func:`careerkg.server.config.resolve`.
+SIGTERM (or Ctrl-C)
 stops it gracefully: it stops accepting connections, lets requests in flight finish for up
 to ``--grace`` seconds, then closes the store (query processes stopped, an on-disk store
 flushed and unlocked, its snapshots removed).
@@ -16,6 +19,7 @@ import click
 
 from careerkg.graph.errors import CareerKGError
 from careerkg.graph.formats import rdf_format_for_path
+from careerkg.server.config import DEFAULTS, resolve
 
 from .common import reports_errors, store_options
 
@@ -31,24 +35,26 @@ def _bind(host: str, port: int) -> str:
 
 
 def _post_worker_init(worker) -> None:
-    store = worker.wsgi.extensions["careerkg"].describe_store()
+    from careerkg.server import describe_app
+
+    store = describe_app(worker.wsgi)
     for listener in worker.sockets:
         worker.log.info("careerkg serving %s at %s/", store, listener)
 
 
 def _worker_exit(_server, worker) -> None:
+    from flask import Flask
+
+    from careerkg.server import close_app
+
     app = getattr(worker, "wsgi", None)
-    if app is not None and hasattr(app, "extensions") and "careerkg" in app.extensions:
-        app.extensions["careerkg"].close()
+    if isinstance(app, Flask):  # None when the app failed to start
+        close_app(app)
         worker.log.info("careerkg stopped: store closed")
 
 
-#: Longest request line (method, path and query string) gunicorn accepts; longer → 414.
-MAX_REQUEST_LINE = 8190
-
-
 def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
-                     grace: float | None = None) -> dict:
+                     grace: float | None = None, log_format: str = "json") -> dict:
     """The gunicorn settings of ``careerkg serve``.
 
     One worker process with ``threads`` threads (gthread): queries already run in their own
@@ -66,6 +72,8 @@ def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
     grace
         Seconds requests in flight may take to finish after SIGTERM (default: the query
         time limit plus 5 s, so a running query can end).
+    log_format
+        ``json`` or ``text`` (see :data:`careerkg.server.logs.LOG_FORMATS`).
 
     Returns
     -------
@@ -74,10 +82,12 @@ def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
     """
     from careerkg.server.logs import gunicorn_log_config
 
+    from .serve_worker import MAX_REQUEST_LINE
+
     return {
         "bind": [_bind(host, port)],
         "workers": 1,
-        "worker_class": "gthread",
+        "worker_class": "careerkg.cli.serve_worker.CareerKGWorker",
         "threads": threads,
         "timeout": max(30, int(timeout * 3)),
         "graceful_timeout": math.ceil(grace if grace is not None else timeout + 5),
@@ -86,7 +96,7 @@ def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
-        "logconfig_dict": gunicorn_log_config(),
+        "logconfig_dict": gunicorn_log_config(log_format),
         "proc_name": "careerkg",
         # No control socket: it is one fixed path per user, shared by every server.
         "control_socket_disable": True,
@@ -99,11 +109,12 @@ def _remote_hosts(*urls: str | None) -> list[str]:
     """Hosts of a remote store's endpoints: the only ones the app process may connect to."""
     from urllib.parse import urlsplit
 
-    return [urlsplit(u).hostname for u in urls
-            if u and u.lower().startswith(("http://", "https://")) and urlsplit(u).hostname]
+    from careerkg.graph.factory import is_remote
+
+    return [urlsplit(u).hostname for u in urls if is_remote(u) and urlsplit(u).hostname]
 
 
-def _application(app_config: dict, options: dict):
+def _application(app_config: dict, options: dict, log_format: str):
     from gunicorn.app.base import BaseApplication
 
     class CareerKGServer(BaseApplication):
@@ -118,7 +129,7 @@ def _application(app_config: dict, options: dict):
             from careerkg.server import create_app
             from careerkg.server.logs import configure_logging
 
-            configure_logging()
+            configure_logging(fmt=log_format)
             lock_down(_remote_hosts(app_config.get("CAREERKG_STORE"),
                                     app_config.get("CAREERKG_UPDATE_ENDPOINT")))
             try:
@@ -140,33 +151,35 @@ def _application(app_config: dict, options: dict):
     help="RDF file (Turtle, N-Triples, JSON-LD, RDF/XML) to add to the graph at start-up, as "
     "its own source (repeatable).",
 )
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              envvar="CAREERKG_QUERY_TIMEOUT",
-              help="Seconds a query may run before it is stopped (CAREERKG_QUERY_TIMEOUT).")
-@click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 256),
-              envvar="CAREERKG_MAX_WORKERS",
-              help="Most queries running at once, each in its own process "
-              "(CAREERKG_MAX_WORKERS).")
-@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
-              envvar="CAREERKG_MAX_ROWS",
-              help="Most rows a query answer carries; a capped answer says so "
-              "(CAREERKG_MAX_ROWS).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="S",
+              help="Seconds a query may run before it is stopped (default "
+              f"{DEFAULTS['QUERY_TIMEOUT']:g}; CAREERKG_QUERY_TIMEOUT).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Most queries running at once, each in its own process (default "
+              f"{DEFAULTS['MAX_WORKERS']}; CAREERKG_MAX_WORKERS).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most rows a query answer carries; a capped answer says so (default "
+              f"{DEFAULTS['MAX_ROWS']}; CAREERKG_MAX_ROWS).")
 @click.option("--access-log/--no-access-log", default=None,
-              help="Log a JSON line per request to standard error (default: on; "
+              help="Log a line per request to standard error (default: on; "
               "CAREERKG_ACCESS_LOG).")
+@click.option("--log-format", type=click.Choice(["auto", "text", "json"]), default="auto",
+              show_default=True,
+              help="Log lines for people (text) or JSON lines; auto: text on a terminal, JSON "
+              "otherwise.")
 @click.option("--rate-limit", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Requests one client may make per minute (default 120; 0: no limit; "
-              "CAREERKG_RATE_LIMIT with CAREERKG_RATE_PERIOD).")
+              help=f"Requests one client may make per minute (default {DEFAULTS['RATE_LIMIT']}"
+              "; 0: no limit; CAREERKG_RATE_LIMIT with CAREERKG_RATE_PERIOD).")
 @click.option("--trusted-proxies", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Reverse proxies in front whose X-Forwarded-For is believed (default 0; "
-              "CAREERKG_TRUSTED_PROXIES).")
+              help="Reverse proxies in front whose X-Forwarded-For is believed (default "
+              f"{DEFAULTS['TRUSTED_PROXIES']}; CAREERKG_TRUSTED_PROXIES).")
 @click.option("--grace", type=click.FloatRange(min=0), default=None, metavar="S",
               help="Seconds requests in flight may take to finish after SIGTERM "
               "(default: --timeout + 5).")
 @store_options
 @reports_errors
-def serve(host, port, data_files, timeout, workers, max_rows, access_log, rate_limit,
-          trusted_proxies, grace, store, update_endpoint):
+def serve(host, port, data_files, timeout, workers, max_rows, access_log, log_format,
+          rate_limit, trusted_proxies, grace, store, update_endpoint):
     """Serve the SPARQL endpoint, the query editor and the graph's pages over HTTP.
 
     Every setting of docs/server.md can also be given as CAREERKG_<SETTING> in the
@@ -182,23 +195,25 @@ def serve(host, port, data_files, timeout, workers, max_rows, access_log, rate_l
     """
     for path in data_files:
         rdf_format_for_path(str(path))  # an unknown extension is reported before starting
+    from careerkg.server.logs import log_format as resolve_log_format
+
+    given = {
+        "QUERY_TIMEOUT": timeout, "MAX_ROWS": max_rows, "MAX_WORKERS": workers,
+        "ACCESS_LOG": access_log, "RATE_LIMIT": rate_limit, "TRUSTED_PROXIES": trusted_proxies,
+        "RATE_PERIOD": 60.0 if rate_limit is not None else None,
+    }
     app_config = {
         "CAREERKG_STORE": store or None,
         "CAREERKG_UPDATE_ENDPOINT": update_endpoint or None,
         "CAREERKG_DATA": [str(p.resolve()) for p in data_files],
-        "QUERY_TIMEOUT": timeout,
-        "MAX_ROWS": max_rows,
-        "MAX_WORKERS": workers,
-        "MIN_WORKERS": min(2, workers),
+        **{key: value for key, value in given.items() if value is not None},
     }
-    optional = {"ACCESS_LOG": access_log, "RATE_LIMIT": rate_limit,
-                "TRUSTED_PROXIES": trusted_proxies}
-    app_config.update({k: v for k, v in optional.items() if v is not None})
-    if rate_limit is not None:
-        app_config["RATE_PERIOD"] = 60.0
-    options = gunicorn_options(host, port, threads=max(8, workers * 2), timeout=timeout,
-                               grace=grace)
-    _application(app_config, options).run()
+    settings = resolve(app_config)  # what the app will run with; a bad variable fails here
+    fmt = resolve_log_format(log_format)
+    options = gunicorn_options(
+        host, port, threads=max(8, int(settings["MAX_WORKERS"]) * 2),
+        timeout=float(settings["QUERY_TIMEOUT"]), grace=grace, log_format=fmt)
+    _application(app_config, options, fmt).run()
 
 
 COMMANDS = [serve]

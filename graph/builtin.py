@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from importlib.resources import files
 
 from .formats import rdf_format
-from .store import Payload, Store
+from .store import Payload, Store, file_digest
 
 __all__ = ["BUILTIN_SOURCES", "builtin_turtle", "ensure_builtin_sources", "shapes_turtle"]
 
@@ -43,16 +42,13 @@ def ensure_builtin_sources(store: Store) -> None:
     """Load the ontology and seed sources unless the store already has these versions."""
     if store.read_only:
         return
-    for name, (_package, title) in BUILTIN_SOURCES.items():
+    for name, (package, title) in BUILTIN_SOURCES.items():
         documents = builtin_turtle(name)
-        digest = hashlib.sha256()
-        for file_name, data in documents:
-            digest.update(file_name.encode() + b"\0" + data)
         # One Turtle document per source: files are concatenated (prefixes may repeat).
         data = b"\n".join(data for _file, data in documents)
         store.replace_source(
             name,
             Payload(data=data, format=rdf_format("turtle"), label=f"{name} sources"),
             title=title,
-            digest=digest.hexdigest(),
+            digest=file_digest(*_turtle_files(package)),
         )

@@ -11,6 +11,7 @@ __all__ = [
     "StoreBusyError",
     "QueryTimeout",
     "ForbiddenQuery",
+    "Unrepresentable",
     "NotFound",
     "input_error_from_engine",
 ]
@@ -69,6 +70,10 @@ class QueryTimeout(CareerKGError):
 
     def __reduce__(self):
         return QueryTimeout, (self.seconds,)
+
+
+class Unrepresentable(CareerKGError):
+    """An answer the asked format cannot carry (a control character in XML 1.0)."""
 
 
 class ForbiddenQuery(CareerKGError):

@@ -43,6 +43,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import QueryTimeout, StoreError
+from .loading import prepare_store
 from .store import OxigraphStore, Payload, Store
 
 __all__ = ["IsolatedStore", "PoolConfig"]
@@ -131,7 +132,9 @@ def _zygote_main(control_fd: int, fd_channel_fd: int) -> None:
     store: Store | None = None
     try:
         if config["kind"] == "memory":
-            store = _build_memory_store(config)
+            store = prepare_store(
+                OxigraphStore(None), seed=config["seed"], data_files=config["data_files"]
+            )
         control.send(("ok", {"network_isolated": isolated, "pid": os.getpid()}))
     except Exception as error:  # noqa: BLE001
         control.send(("error", error))
@@ -173,32 +176,6 @@ def _zygote_main(control_fd: int, fd_channel_fd: int) -> None:
                 control.send(("error", error))
         elif command == "stop":
             os._exit(0)
-
-
-def _build_memory_store(config: dict) -> Store:
-    from .store import open_store
-
-    store = open_store(None, seed=config["seed"])
-    for path in config["data_files"]:
-        load_data_file(store, path)
-    return store
-
-
-def load_data_file(store: Store, path: str) -> None:
-    """Add an RDF file to a store as its own source (``careerkg serve --data``)."""
-    from .formats import rdf_format_for_path
-    from .store import file_digest
-
-    file = Path(path)
-    if not file.is_file():
-        raise StoreError(f"{path}: no such file")
-    name = "data-" + "".join(c if c.isalnum() else "-" for c in file.stem.lower())[:50]
-    store.replace_source(
-        name,
-        Payload(path=file, format=rdf_format_for_path(str(file))),
-        title=file.name,
-        digest=file_digest(file),
-    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -243,14 +220,9 @@ class IsolatedStore(Store):
         self._snapshots: Path | None = None
         self._snapshot: str | None = None
         if self.kind == "disk":
-            from .builtin import ensure_builtin_sources
-
-            self._writer = OxigraphStore(spec)
-            self._writer.recover()
-            if self.config.seed:
-                ensure_builtin_sources(self._writer)
-            for path in self.config.data_files:
-                load_data_file(self._writer, path)
+            self._writer = prepare_store(
+                OxigraphStore(spec), seed=self.config.seed, data_files=self.config.data_files
+            )
             location = Path(spec).expanduser().resolve()
             prefix = f".careerkg-snapshots-{location.name}-"
             # This process holds the store's lock, so snapshot folders of this store that
@@ -468,6 +440,9 @@ class IsolatedStore(Store):
 
     def recover(self):
         return self._write("recover")
+
+    def _answer(self, text, default_graphs, named_graphs, timeout):  # pragma: no cover
+        raise NotImplementedError  # reads go to a worker's store
 
     def _insert(self, payload, graph):  # pragma: no cover - writes go to the writer
         raise NotImplementedError

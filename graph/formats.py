@@ -1,7 +1,8 @@
 """Serialization formats as data: names, media types, file extensions, engine formats.
 
-Every part of careerkg that reads or writes RDF or SPARQL results (CLI, HTTP content
-negotiation, importers, export) looks formats up here rather than branching on names.
+Every part of careerkg that reads or writes RDF or SPARQL results (CLI, importers, export,
+the server's content negotiation in :mod:`careerkg.server.negotiation`) looks formats up
+here rather than branching on names.  Nothing here knows HTTP.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ __all__ = [
     "rdf_format",
     "rdf_format_for_path",
     "results_format",
-    "negotiate",
 ]
 
 
@@ -124,51 +124,3 @@ def results_format(name: str) -> ResultsFormatInfo:
     except KeyError:
         known = ", ".join(RESULTS_FORMATS)
         raise ValueError(f"unknown results format {name!r}; use one of: {known}") from None
-
-
-def _parse_accept(header: str) -> list[tuple[str, float]]:
-    ranges = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q, i))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(m, q) for m, q, _ in ranges if q > 0]
-
-
-def negotiate(
-    accept: str | None, offers: dict[str, tuple[str, ...]], default: str
-) -> str | None:
-    """Pick the offer (name → its media types) best matching an ``Accept`` header.
-
-    Returns ``default`` when there is no header or it accepts anything, and ``None`` when
-    nothing offered is acceptable (the caller answers 406).
-
-    >>> offers = {"json": ("application/json",), "csv": ("text/csv",)}
-    >>> negotiate("text/csv, */*;q=0.1", offers, "json")
-    'csv'
-    """
-    if not accept:
-        return default
-    for media, _q in _parse_accept(accept):
-        if media in ("*/*", "*"):
-            return default
-        for name, offered in offers.items():
-            if media in offered:
-                return name
-        if media.endswith("/*"):
-            major = media[:-1]
-            for name, offered in offers.items():
-                if any(o.startswith(major) for o in offered):
-                    return name
-    return None

@@ -1,4 +1,9 @@
-"""IRIs the code relies on: the project's namespaces, graph names and preferred prefixes."""
+"""IRIs the code relies on: the project's namespaces, graph names, the vocabularies it uses
+and preferred prefixes.
+
+Every module takes a vocabulary's namespace from here (``SKOS + "prefLabel"``) instead of
+spelling it out again.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,24 @@ __all__ = [
     "ID",
     "GRAPH",
     "REGISTRY_GRAPH",
+    "RDF",
+    "RDF_TYPE",
+    "RDFS",
+    "OWL",
+    "XSD",
+    "SKOS",
+    "SCHEMA",
+    "QB",
+    "PROV",
+    "DCT",
+    "DCAT",
+    "ESCO_MODEL",
+    "SH",
+    "OA",
+    "SD",
+    "VOID",
+    "FORMATS",
     "PREFIXES",
-    "source_graph_prefix",
     "compact",
 ]
 
@@ -23,10 +44,30 @@ ID = BASE + "id/"
 GRAPH = BASE + "graph/"
 REGISTRY_GRAPH = GRAPH + "registry"
 
-
-def source_graph_prefix(source: str) -> str:
-    """The IRI prefix of the named graphs holding one source (``onet``, ``seed`` ...)."""
-    return f"{GRAPH}{source}/"
+# The vocabularies careerkg reads and writes.
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+#: The RDF Data Cube vocabulary (salary observations).
+QB = "http://purl.org/linked-data/cube#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+#: ESCO's model (classes and properties), not its data.
+ESCO_MODEL = "http://data.europa.eu/esco/model#"
+#: SHACL.
+SH = "http://www.w3.org/ns/shacl#"
+#: W3C Web Annotation (a passage's source and position selector).
+OA = "http://www.w3.org/ns/oa#"
+#: SPARQL 1.1 Service Description.
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+#: The W3C's IRIs of media formats (``formats:SPARQL_Results_JSON`` ...).
+FORMATS = "http://www.w3.org/ns/formats/"
 
 
 #: Prefixes used in exports, the query editor and canned queries.  Order matters: it is
@@ -46,17 +87,17 @@ PREFIXES: dict[str, str] = {
     "place": ID + "location/",
     "src": ID + "source/",
     "claim": ID + "claim/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "qb": "http://purl.org/linked-data/cube#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "esco": "http://data.europa.eu/esco/model#",
-    "sh": "http://www.w3.org/ns/shacl#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "qb": QB,
+    "prov": PROV,
+    "dct": DCT,
+    "esco": ESCO_MODEL,
+    "sh": SH,
 }
 
 

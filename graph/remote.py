@@ -17,7 +17,6 @@ import requests
 from .errors import InputError, QueryTimeout, StoreError, input_error_from_engine
 from .formats import rdf_format
 from .namespaces import PREFIXES, REGISTRY_GRAPH
-from .results import collect
 from .sparql import QuerySyntaxError, analyse, syntax_error_from_engine
 from .store import HEAD_BYTES, Payload, Store, check_rdf_input
 
@@ -103,7 +102,7 @@ class RemoteStore(Store):
         dropped graph)."""
         return [REGISTRY_GRAPH, *(s.graph for s in self.sources())]
 
-    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
+    def _answer(self, text, default_graphs, named_graphs, timeout):
         info = analyse(text)
         if info.is_update:
             raise QuerySyntaxError("an update was given where a query was expected")
@@ -128,10 +127,9 @@ class RemoteStore(Store):
             fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
             # the parser yields quads (in the default graph); results hold triples, as a
             # local store's do
-            triples = (quad.triple for quad in ox.parse(response.content, format=fmt))
-            return collect(triples, limit)
+            return (quad.triple for quad in ox.parse(response.content, format=fmt))
         results_format = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
-        return collect(ox.parse_query_results(response.content, format=results_format), limit)
+        return ox.parse_query_results(response.content, format=results_format)
 
     def graph_names(self):
         result = self.query(

@@ -1,31 +1,36 @@
-"""Query results that every store returns, and their serializations.
+"""Query results that every store returns, and their serializations — all by the engine.
 
 A :class:`QueryResult` is engine-independent: rows of pyoxigraph terms (whichever store
-answered), a boolean, or triples.  Result sets are serialized here to the W3C formats (JSON,
-XML, CSV, TSV) because a result can be cut at a row cap, which the engine's own serializer
-cannot do; graphs are serialized by the engine's serializer.
+answered), a boolean, or triples.  Every serialization is pyoxigraph's: graphs by its RDF
+serializer, result sets and booleans by its SPARQL results serializer
+(:func:`serialize_answer`), which also enforces the row cap (see there).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .errors import Unrepresentable
 from .formats import RESULTS_FORMATS, rdf_format
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, XSD
 
-__all__ = ["QueryResult", "ResultInfo", "term_to_python", "term_to_json", "collect"]
+__all__ = [
+    "QueryResult", "ResultInfo", "term_to_python", "collect", "serialize_answer",
+    "parse_answer", "triples_table", "RESULTS_ENGINE_FORMATS",
+]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_STRING = XSD + "string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Results formats by name → the engine's format.
+RESULTS_ENGINE_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 _INTEGERS = {
     XSD + t
     for t in (
@@ -68,68 +73,6 @@ def term_to_python(term):
             return term.value
         return term.value
     return str(term)
-
-
-def term_to_json(term) -> dict:
-    """One RDF term in the W3C SPARQL 1.1 JSON results encoding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": term_to_json(term.subject),
-                "predicate": term_to_json(term.predicate),
-                "object": term_to_json(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _term_to_xml(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != _STRING:
-            return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>"
-                f"{escape(term.value)}</literal>"
-            )
-        return f"<literal>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        return (
-            f"<triple><subject>{_term_to_xml(term.subject)}</subject>"
-            f"<predicate>{_term_to_xml(term.predicate)}</predicate>"
-            f"<object>{_term_to_xml(term.object)}</object></triple>"
-        )
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _term_to_csv(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
-
-
-def _term_to_tsv(term) -> str:
-    return "" if term is None else str(term)
 
 
 @dataclass(frozen=True)
@@ -184,74 +127,16 @@ class QueryResult:
 
     # -- serializations --------------------------------------------------------------
     def serialize(self, fmt: str) -> bytes:
-        """Serialize to a results format (json, xml, csv, tsv) or, for graphs, an RDF one."""
-        if self.kind == "graph":
-            return ox.serialize(
-                self.triples, format=rdf_format(fmt).engine, prefixes=PREFIXES
-            ) or b""
-        name = RESULTS_FORMATS[fmt].name if fmt in RESULTS_FORMATS else fmt
-        writer = getattr(self, f"_to_{name}", None)
-        if writer is None:
-            raise ValueError(f"a {self.kind} result cannot be written as {fmt!r}")
-        return writer()
+        """A graph answer in an RDF format, by the engine's serializer.
 
-    def _to_json(self) -> bytes:
-        doc: dict = {"head": {"vars": self.variables} if self.kind == "bindings" else {}}
-        if self.kind == "boolean":
-            doc["boolean"] = bool(self.boolean)
-        else:
-            names = self.variables
-            doc["results"] = {
-                "bindings": [
-                    {n: term_to_json(t) for n, t in zip(names, row, strict=True) if t is not None}
-                    for row in self.rows
-                ]
-            }
-        if self.truncated:
-            doc["careerkg"] = {"truncated": True, "limit": self.limit}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def _to_xml(self) -> bytes:
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-        out.append("<head>")
-        out.extend(f"<variable name={quoteattr(v)}/>" for v in self.variables)
-        if self.truncated:
-            out.append(f'<link href="urn:careerkg:truncated:limit:{self.limit}"/>')
-        out.append("</head>")
-        if self.kind == "boolean":
-            out.append(f"<boolean>{'true' if self.boolean else 'false'}</boolean>")
-        else:
-            out.append("<results>")
-            for row in self.rows:
-                out.append("<result>")
-                for name, term in zip(self.variables, row, strict=True):
-                    if term is not None:
-                        out.append(
-                            f"<binding name={quoteattr(name)}>{_term_to_xml(term)}</binding>"
-                        )
-                out.append("</result>")
-            out.append("</results>")
-        out.append("</sparql>\n")
-        return "".join(out).encode()
-
-    def _tabular(self, dialect: str) -> bytes:
-        if self.kind == "boolean":
-            return (("true" if self.boolean else "false") + "\n").encode()
-        if dialect == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow(self.variables)
-            writer.writerows([_term_to_csv(t) for t in row] for row in self.rows)
-            return buffer.getvalue().encode()
-        lines = ["\t".join(f"?{v}" for v in self.variables)]
-        lines.extend("\t".join(_term_to_tsv(t) for t in row) for row in self.rows)
-        return ("\n".join(lines) + "\n").encode()
-
-    def _to_csv(self) -> bytes:
-        return self._tabular("csv")
-
-    def _to_tsv(self) -> bytes:
-        return self._tabular("tsv")
+        Result sets and booleans are serialized where the engine's answer is still at hand:
+        :meth:`~careerkg.graph.store.Store.query_serialized`.
+        """
+        if self.kind != "graph":
+            raise ValueError(
+                f"a {self.kind} result is serialized by Store.query_serialized, not here"
+            )
+        return ox.serialize(self.triples, format=rdf_format(fmt).engine, prefixes=PREFIXES) or b""
 
 
 def collect(answer, limit: int | None = None) -> QueryResult:
@@ -277,3 +162,117 @@ def _take(items: Iterator | Iterable, limit: int | None) -> tuple[list, bool]:
             return out, True
         out.append(item)
     return out, False
+
+
+def _engine_results_format(fmt: str) -> ox.QueryResultsFormat:
+    name = RESULTS_FORMATS[fmt].name if fmt in RESULTS_FORMATS else fmt
+    try:
+        return RESULTS_ENGINE_FORMATS[name]
+    except KeyError:
+        known = ", ".join(RESULTS_ENGINE_FORMATS)
+        raise ValueError(f"a result set cannot be written as {fmt!r}; use {known}") from None
+
+
+def serialize_answer(answer, fmt: str, limit: int | None = None) -> tuple[bytes, ResultInfo]:
+    """Serialize an engine's answer as ``fmt`` with the engine's serializer, at most
+    ``limit`` rows (or triples).
+
+    ``answer`` is what pyoxigraph gives: :class:`pyoxigraph.QuerySolutions` (from a store or
+    from :func:`pyoxigraph.parse_query_results`), :class:`pyoxigraph.QueryBoolean`, or
+    triples.  The engine's serializer cannot stop at a row, so a capped result set is
+    written as TSV first — one line a row, newlines inside values escaped — cut after
+    ``limit`` rows, and, for another format, read back and written again by the engine.
+    A cut answer says so in its body: the JSON gets ``"careerkg": {"truncated": true,
+    "limit": N}``, the XML a ``<link href="urn:careerkg:truncated:limit:N"/>`` in its head.
+
+    Ask the engine for no more than ``limit + 1`` rows (the query's own ``LIMIT``): it then
+    stops early and this function only learns whether there were more.
+    """
+    if isinstance(answer, ox.QuerySolutions):
+        return _serialize_solutions(answer, fmt, limit)
+    if isinstance(answer, ox.QueryBoolean):
+        body = answer.serialize(format=_engine_results_format(fmt))
+        return body, ResultInfo("boolean", [], 0, False, limit, bool(answer))
+    result = collect(answer, limit)
+    return result.serialize(fmt), result.info()
+
+
+def _serialize_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int | None):
+    engine = _engine_results_format(fmt)
+    variables = [v.value for v in solutions.variables]
+    if limit is None:
+        body = solutions.serialize(format=engine)
+        return _checked(body, engine), ResultInfo("bindings", variables, None, False, None)
+    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    rows = tsv.count(b"\n") - 1  # the header line, then one line a row
+    truncated = rows > limit
+    if truncated:
+        end = -1
+        for _line in range(limit + 1):
+            end = tsv.index(b"\n", end + 1)
+        tsv, rows = tsv[: end + 1], limit
+    if engine == ox.QueryResultsFormat.TSV:
+        body = tsv
+    else:
+        body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+            format=engine
+        )
+    body = _checked(body, engine)
+    if truncated:
+        body = _mark_truncated(body, engine, limit)
+    return body, ResultInfo("bindings", variables, rows, truncated, limit)
+
+
+#: Characters XML 1.0 cannot carry at all, not even as character references.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _checked(body: bytes, engine: ox.QueryResultsFormat) -> bytes:
+    """The engine's XML made safe to parse: a carriage return in a value becomes
+    ``&#13;`` (written raw, parsers read it as a line feed), and a character XML 1.0
+    cannot carry is an :class:`~careerkg.graph.errors.Unrepresentable` error rather
+    than a document no parser reads."""
+    if engine != ox.QueryResultsFormat.XML:
+        return body
+    bad = _NOT_XML.search(body)
+    if bad:
+        char = bad.group().decode("utf-8")
+        raise Unrepresentable(
+            f"the answer holds the character U+{ord(char):04X}, which XML 1.0 cannot carry; "
+            "ask for JSON, CSV or TSV"
+        )
+    return body.replace(b"\r", b"&#13;")
+
+
+def _mark_truncated(body: bytes, engine: ox.QueryResultsFormat, limit: int) -> bytes:
+    if engine == ox.QueryResultsFormat.JSON:
+        # Before "results" (the engine's own parser reads no key after it); the head holds
+        # only variable names, which have no quotes, so the first "results" key is this one.
+        mark = b'"careerkg":{"truncated":true,"limit":%d},' % limit
+        return body.replace(b'"results":', mark + b'"results":', 1)
+    if engine == ox.QueryResultsFormat.XML:  # the head comes first; values escape "<"
+        link = b'<link href="urn:careerkg:truncated:limit:%d"/>' % limit
+        return body.replace(b"</head>", link + b"</head>", 1)
+    return body
+
+
+def parse_answer(body: bytes, fmt: str, info: ResultInfo) -> QueryResult:
+    """A serialized answer read back (by the engine's parsers) into a :class:`QueryResult`,
+    with the cap and truncation that ``info`` reports."""
+    if info.kind == "graph":
+        parsed = ox.parse(body, format=rdf_format(fmt).engine)
+        result = collect(quad.triple for quad in parsed)
+    else:
+        result = collect(ox.parse_query_results(body, format=_engine_results_format(fmt)))
+    result.truncated, result.limit = info.truncated, info.limit
+    return result
+
+
+def triples_table(triples: Iterable[ox.Triple], fmt: str) -> bytes:
+    """Triples as a subject / predicate / object result set in ``fmt``, by the engine."""
+    graph = ox.Store()
+    graph.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    solutions = graph.query(
+        "SELECT ?subject ?predicate ?object WHERE { ?subject ?predicate ?object }"
+    )
+    return serialize_answer(solutions, fmt)[0]

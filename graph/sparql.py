@@ -18,6 +18,7 @@ __all__ = [
     "QuerySyntaxError",
     "analyse",
     "bind_values",
+    "capped",
     "sparql_term",
     "syntax_error_from_engine",
     "with_default_prefixes",
@@ -189,6 +190,41 @@ def _scan(text: str) -> QueryInfo:
             dataset = True
     return QueryInfo(form=form, uses_service=uses_service, has_dataset_clause=dataset,
                      uses_load=uses_load, limit=limit)
+
+
+def capped(text: str, rows: int) -> str:
+    """A SELECT query asking the engine for at most ``rows`` solutions, through its own
+    solution modifiers: its top-level ``LIMIT`` lowered to ``rows`` when higher or, without
+    one, ``LIMIT rows`` added (before a final ``VALUES`` block, where the grammar puts it).
+
+    >>> capped("SELECT * { ?s ?p ?o } LIMIT 500", 11)
+    'SELECT * { ?s ?p ?o } LIMIT 11'
+    >>> capped("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 50 } } OFFSET 2 # done", 11)
+    'SELECT * { { SELECT * { ?s ?p ?o } LIMIT 50 } } OFFSET 2 # done\\nLIMIT 11\\n'
+    >>> capped("SELECT * { ?s ?p ?o } VALUES ?s { <a:b> }", 11)
+    'SELECT * { ?s ?p ?o } \\nLIMIT 11\\nVALUES ?s { <a:b> }'
+    """
+    depth = 0
+    previous = None
+    limit_at = values_at = None
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if token == "{" and kind == "other":
+            depth += 1
+        elif token == "}" and kind == "other":
+            depth = max(0, depth - 1)
+        elif depth == 0 and kind == "integer" and previous == "LIMIT":
+            limit_at = match.span()
+        elif depth == 0 and kind == "word" and token.upper() == "VALUES":
+            values_at = match.start()
+        previous = token.upper() if kind == "word" else None
+    if limit_at is not None:
+        start, end = limit_at
+        return text if int(text[start:end]) <= rows else text[:start] + str(rows) + text[end:]
+    at = len(text) if values_at is None else values_at
+    return f"{text[:at]}\nLIMIT {rows}\n{text[at:]}"
 
 
 _POSITION = re.compile(r"(?:error at|between line) (\d+):(\d+)|line (\d+) column (\d+)")

@@ -9,6 +9,9 @@ Three kinds of store share it:
 * :class:`~careerkg.graph.executor.IsolatedStore` — either local kind with every read run in a
   worker process that is killed at its deadline (what the web server uses).
 
+This module knows none of them but its own: :mod:`careerkg.graph.factory` chooses and opens
+a store (and seeds it), everything else asks it.
+
 Data is organised in *sources*: each source (the ontology, the seed article, an O*NET import,
 a user's file) lives in its own named graph, and a small registry graph says which graph holds
 each source.  Replacing a source loads the new data into a fresh graph, then switches the
@@ -25,7 +28,7 @@ import re
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,34 +42,23 @@ from .errors import (
     input_error_from_engine,
 )
 from .formats import RdfFormatInfo, rdf_format
-from .namespaces import CKG, GRAPH, PREFIXES, REGISTRY_GRAPH
-from .results import QueryResult, ResultInfo, collect
-from .sparql import analyse, syntax_error_from_engine
+from .namespaces import CKG, DCT, GRAPH, PREFIXES, REGISTRY_GRAPH, XSD
+from .results import QueryResult, ResultInfo, collect, serialize_answer
+from .sparql import QuerySyntaxError, analyse, capped, syntax_error_from_engine
 
 __all__ = [
     "Source",
     "Payload",
     "Store",
     "OxigraphStore",
-    "open_store",
-    "store_spec",
     "check_rdf_input",
     "file_digest",
     "DEFAULT_GRAPH_NAMES",
     "HEAD_BYTES",
 ]
 
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: A graph marked as being loaded for longer than this is taken as left by a crash.
 PENDING_TIMEOUT = timedelta(hours=6)
-#: Results formats the engine writes itself (name → engine format).
-RESULTS_ENGINE_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -163,6 +155,14 @@ class Store(ABC):
 
     # -- reading ---------------------------------------------------------------------
     @abstractmethod
+    def _answer(self, text: str, default_graphs: list[str] | None,
+                named_graphs: list[str] | None, timeout: float | None):
+        """Run a SPARQL query; return the engine's answer as pyoxigraph gives it
+        (:class:`pyoxigraph.QuerySolutions`, :class:`pyoxigraph.QueryBoolean` or triples).
+
+        Raises :class:`~careerkg.graph.sparql.QuerySyntaxError` on a malformed query.
+        """
+
     def query(
         self,
         text: str,
@@ -178,15 +178,43 @@ class Store(ABC):
 
         Raises :class:`~careerkg.graph.sparql.QuerySyntaxError` on a malformed query.
         """
+        return collect(self._answer(text, default_graphs, named_graphs, timeout), limit)
 
-    def query_serialized(self, text: str, fmt: str, **options) -> tuple[bytes, ResultInfo]:
-        """Run a query and serialize its result as ``fmt`` (a results or RDF format name).
+    def query_serialized(
+        self,
+        text: str,
+        fmt: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> tuple[bytes, ResultInfo]:
+        """Run a query and serialize its answer as ``fmt`` (a results or RDF format name)
+        with the engine's serializer, at most ``limit`` rows.
 
-        Returns the bytes and a :class:`ResultInfo` (kind, row count, truncation).  Isolated
-        stores serialize in the worker, so only the bytes cross processes.
+        A SELECT whose own ``LIMIT`` is higher than ``limit`` (or that has none) asks the
+        engine for ``limit + 1`` rows (:func:`~careerkg.graph.sparql.capped`): the engine
+        stops there, and the extra row tells that the answer was cut.  Returns the bytes and
+        a :class:`ResultInfo` (kind, row count, truncation).  Isolated stores serialize in
+        the worker, so only the bytes cross processes.
         """
-        result = self.query(text, **options)
-        return result.serialize(fmt), result.info()
+        info = analyse(text)
+        cap = limit
+        if info.form == "ASK" or (info.form == "SELECT" and info.limit is not None
+                                  and limit is not None and info.limit <= limit):
+            cap = None  # the cap cannot cut this answer
+        answer = None
+        if cap is not None and info.form == "SELECT":
+            try:
+                answer = self._answer(capped(text, cap + 1), default_graphs, named_graphs,
+                                      timeout)
+            except QuerySyntaxError:  # the engine's message is about the text as written
+                answer = None
+        if answer is None:
+            answer = self._answer(text, default_graphs, named_graphs, timeout)
+        body, result = serialize_answer(answer, fmt, cap)
+        return body, replace(result, limit=limit)
 
     @abstractmethod
     def graph_names(self) -> list[str]:
@@ -497,7 +525,7 @@ class OxigraphStore(Store):
         """The pyoxigraph store underneath (for bulk paths and the rdflib bridge)."""
         return self._ox
 
-    def _run(self, text, default_graphs, named_graphs):
+    def _answer(self, text, default_graphs, named_graphs, timeout):
         options = {}
         if default_graphs is not None:
             options["default_graph"] = [_graph_term(g) for g in default_graphs]
@@ -509,30 +537,6 @@ class OxigraphStore(Store):
             return self._ox.query(text, **options)
         except SyntaxError as error:
             raise syntax_error_from_engine(error) from None
-
-    def query(self, text, *, default_graphs=None, named_graphs=None, limit=None, timeout=None):
-        return collect(self._run(text, default_graphs, named_graphs), limit)
-
-    def query_serialized(self, text, fmt, *, default_graphs=None, named_graphs=None,
-                         limit=None, timeout=None):
-        """As :meth:`Store.query_serialized`; the engine's own serializer writes the answer
-        when the row cap cannot cut it (an ASK, no cap, or the query's own LIMIT within the
-        cap), careerkg's writer when it may (the engine's cannot stop at a row)."""
-        info = analyse(text)
-        engine_format = RESULTS_ENGINE_FORMATS.get(fmt)
-        uncappable = info.form == "ASK" or (info.form == "SELECT" and (
-            limit is None or (info.limit is not None and info.limit <= limit)))
-        if engine_format is None or not uncappable:
-            return super().query_serialized(
-                text, fmt, default_graphs=default_graphs, named_graphs=named_graphs,
-                limit=limit, timeout=timeout,
-            )
-        answer = self._run(text, default_graphs, named_graphs)
-        body = answer.serialize(format=engine_format)
-        if isinstance(answer, ox.QueryBoolean):
-            return body, ResultInfo("boolean", [], 0, False, limit, bool(answer))
-        variables = [v.value for v in answer.variables]
-        return body, ResultInfo("bindings", variables, None, False, limit)
 
     def update(self, text):
         self._check_writable()
@@ -624,50 +628,18 @@ def _graph_term(name: str):
     return ox.NamedNode(name)
 
 
-# -- choosing a store ---------------------------------------------------------------------
+def file_digest(*files, extra: tuple[str, ...] = ()) -> str:
+    """One digest of files' names and bytes (and of ``extra`` strings the result also
+    depends on), for idempotent loads: equal digests mean nothing to reload.
 
-def store_spec(store: str | None = None) -> str | None:
-    """The store to use: the ``--store`` option, else ``CAREERKG_STORE``, else memory."""
-    value = store if store else os.environ.get("CAREERKG_STORE") or None
-    return value
-
-
-def open_store(
-    spec: str | None = None,
-    *,
-    update_endpoint: str | None = None,
-    seed: bool = True,
-    read_only: bool = False,
-) -> Store:
-    """Open the store named by ``spec`` (path, URL or ``None`` for memory).
-
-    A new memory or disk store gets the packaged ontology and seed sources; an existing
-    one is brought up to date with them when they changed.  ``seed=False`` opens the store
-    as it is (for tests and tools that want an empty graph).
+    ``files`` are paths or anything with a ``name`` and ``open("rb")`` (package resources).
     """
-    from .builtin import ensure_builtin_sources
-
-    if spec and re.match(r"^https?://", spec, re.IGNORECASE):
-        from .remote import RemoteStore
-
-        store: Store = RemoteStore(
-            spec, update_endpoint or os.environ.get("CAREERKG_UPDATE_ENDPOINT") or None
-        )
-    else:
-        store = OxigraphStore(Path(spec).expanduser() if spec else None, read_only=read_only)
-    if not read_only:
-        store.recover()
-        if seed:
-            ensure_builtin_sources(store)
-    return store
-
-
-def file_digest(*paths: Path) -> str:
-    """A digest of files' names and bytes, for idempotent imports."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(Path(path).name.encode() + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+    for file in files:
+        file = Path(file) if isinstance(file, str | os.PathLike) else file
+        with file.open("rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").digest()
+        digest.update(file.name.encode() + b"\0" + content)
+    for item in extra:
+        digest.update(item.encode() + b"\0")
     return digest.hexdigest()

@@ -8,11 +8,12 @@ import rdflib
 from pyshacl import validate as shacl_validate
 
 from .builtin import shapes_turtle
+from .namespaces import SH as SHACL
 from .store import Store
 
 __all__ = ["Violation", "validate_store", "validate_graph"]
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = rdflib.Namespace(SHACL)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from careerkg.graph.namespaces import PREFIXES
 from . import (
     admin,
     canned,
+    compression,
     entities,
     export,
     health,
@@ -27,18 +28,19 @@ from . import (
     logs,
     overlap,
     query_ui,
+    search,
     sparql_endpoint,
 )
-from .config import make_config, settings_from_environment
-from .errors import register_error_handlers
+from .config import resolve
+from .errors import HttpProblem, register_error_handlers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
 
-__all__ = ["create_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
+__all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
 
 #: Every area of the site, each a blueprint in its own module (the admin API is added
 #: only when a token is configured, see :mod:`careerkg.server.admin`).
-BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap, health)
+BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap, search, health)
 
 #: Blueprints whose answers other sites' scripts may read (CORS).
 CORS_BLUEPRINTS = frozenset({"sparql", "export", "canned", "entities"})
@@ -70,8 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
         When the store cannot be opened or a data file cannot be loaded.
     """
     app = Flask(__name__)
-    settings = {**settings_from_environment(), **(config or {})}
-    app.config.update(make_config(settings, also_known=set(app.config) | {"TESTING"}))
+    app.config.update(resolve(config, also_known=set(app.config) | {"TESTING"}))
     app.json.sort_keys = False
     proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies > 0:
@@ -80,7 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
     # Order matters: the request id first, the access log line last (after_request
     # functions run in reverse order of registration).
     logs.init_app(app)
+    compression.init_app(app)
     app.after_request(_finish_response)
+    app.before_request(_require_host)
     limits.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
@@ -107,6 +110,18 @@ def create_app(config: dict | None = None) -> Flask:
 def close_app(app: Flask) -> None:
     """Close the store the app opened (idempotent); call it on shutdown."""
     app.extensions["careerkg"].close()
+
+
+def describe_app(app: Flask) -> str:
+    """What the app serves, for a log line: the kind of store and its sources."""
+    return app.extensions["careerkg"].describe_store()
+
+
+def _require_host() -> None:
+    """An HTTP/1.1 request must say which host it is for (RFC 9112 §3.2): 400 without."""
+    environ = request.environ
+    if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST"):
+        raise HttpProblem(400, "an HTTP/1.1 request needs a Host header")
 
 
 def _close_state(ref) -> None:

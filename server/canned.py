@@ -13,7 +13,7 @@ from flask import Blueprint, Response, g, jsonify, render_template, request, url
 from careerkg.graph.errors import NotFound
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.library import CannedQuery, canned_query, load_library
-from careerkg.graph.results import QueryResult
+from careerkg.graph.results import triples_table
 
 from .errors import HttpProblem
 from .querying import prepare, run_query, run_query_serialized
@@ -80,12 +80,7 @@ def _twin(canned: CannedQuery, suffix: str):
     if graph and graph_fmt is None:
         # A CSV of triples: the graph answer as a subject/predicate/object table.
         result = run_query(prepared)
-        table = QueryResult(
-            kind="bindings", variables=["subject", "predicate", "object"],
-            rows=[(t.subject, t.predicate, t.object) for t in result.triples],
-            truncated=result.truncated, limit=result.limit,
-        )
-        body, truncated = table.serialize("csv"), result.truncated
+        body, truncated = triples_table(result.triples, "csv"), result.truncated
         media = RESULTS_FORMATS["csv"].media_type
     else:
         fmt = graph_fmt if graph else results_fmt

@@ -2,7 +2,9 @@
 
 ``create_app(config)`` starts from :data:`DEFAULTS`, then applies the environment (each
 setting ``X`` may be given as ``CAREERKG_X``, see :func:`settings_from_environment`), then
-``config``.  The ``careerkg serve`` command passes the options given on its command line.
+``config`` (:func:`resolve`).  This module is the one reader of the app's ``CAREERKG_*``
+variables: ``careerkg serve`` passes only the options given on its command line and reads
+the rest (its gunicorn settings too) through :func:`resolve`.
 Every key is documented in :data:`DOCUMENTATION` (and in ``docs/server.md``); a test fails
 when one is not.
 """
@@ -12,7 +14,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-__all__ = ["DEFAULTS", "DOCUMENTATION", "ENV_PREFIX", "make_config", "settings_from_environment"]
+__all__ = [
+    "DEFAULTS",
+    "DOCUMENTATION",
+    "ENV_PREFIX",
+    "make_config",
+    "resolve",
+    "settings_from_environment",
+]
 
 #: The environment variable of setting ``X`` is ``CAREERKG_X``.
 ENV_PREFIX = "CAREERKG_"
@@ -23,6 +32,7 @@ DEFAULTS: dict = {
     "CAREERKG_UPDATE_ENDPOINT": None,
     "CAREERKG_DATA": [],
     "STORE": None,
+    "ARTICLE": None,
     "QUERY_TIMEOUT": 10.0,
     "MAX_ROWS": 10000,
     "MIN_WORKERS": 2,
@@ -60,6 +70,9 @@ DOCUMENTATION: dict[str, str] = {
     "CAREERKG_DATA": "List of RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) added to the graph "
     "at start-up, each as its own source.",
     "STORE": "An already-open Store object to serve (tests); the app does not close it.",
+    "ARTICLE": "Path of the source article's text file (CAREERKG_ARTICLE). When set, a passage's "
+    "page shows the passage's text, read from this file at request time and checked against the "
+    "article's recorded SHA-256; the article is never shipped with careerkg.",
     "QUERY_TIMEOUT": "Seconds a query may run before its worker process is killed (local "
     "stores) or the request abandoned (remote stores).",
     "MAX_ROWS": "Most rows (or triples) a query answer carries; a capped answer says so.",
@@ -86,7 +99,8 @@ DOCUMENTATION: dict[str, str] = {
     "ADMIN_MAX_CONTENT_LENGTH": "Largest request body in bytes on the admin API (uploads and "
     "imports), once the token is checked.",
     "MAX_QUERY_LENGTH": "Longest SPARQL query in characters; a longer one is answered 400. "
-    "(A GET request line longer than 8190 bytes is refused with 414 by the HTTP server.)",
+    "(A GET request line longer than 8,190 bytes, the most gunicorn takes, is answered 414 "
+    "with the advice to send the query by POST.)",
     "MAX_CONCURRENT_PER_CLIENT": "Requests one client may have in progress at once; more are "
     "answered 429 with Retry-After (0: no limit).",
     "RATE_LIMIT": "Requests one client may make per RATE_PERIOD (a token bucket: bursts up to "
@@ -95,9 +109,9 @@ DOCUMENTATION: dict[str, str] = {
     "TRUSTED_PROXIES": "Reverse proxies in front of the server whose X-Forwarded-For, "
     "-Proto, -Host and -Prefix headers are believed (0: none; the client is the peer "
     "address). The client of the limits and logs is the address the nearest trusted proxy saw.",
-    "ACCESS_LOG": "Log a JSON line per request (time, client, method, path, status, bytes, "
+    "ACCESS_LOG": "Log a line per request (time, client, method, path, status, bytes, "
     "duration, request id) to the careerkg.access logger.",
-    "QUERY_LOG": "Log a JSON line per SPARQL query (form, length, sha256 prefix, rows, "
+    "QUERY_LOG": "Log a line per SPARQL query (form, length, sha256 prefix, rows, "
     "truncated, duration, outcome) to the careerkg.query logger.",
 }
 
@@ -186,3 +200,24 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> dict:
         if key in DEFAULTS and key not in _NOT_FROM_ENVIRONMENT:
             found[key] = _parse(key, raw)
     return found
+
+
+def resolve(config: dict | None = None, also_known: set[str] = frozenset()) -> dict:
+    """The settings an app made with ``config`` runs with: defaults, environment, ``config``.
+
+    ``MIN_WORKERS`` is lowered to ``MAX_WORKERS`` when it is above it.
+
+    Raises
+    ------
+    ValueError
+        For an unknown setting or a malformed value in the environment.
+
+    Examples
+    --------
+    >>> resolve({"MAX_WORKERS": 1})["MIN_WORKERS"]
+    1
+    """
+    settings = make_config({**settings_from_environment(), **(config or {})}, also_known)
+    if int(settings["MIN_WORKERS"]) > int(settings["MAX_WORKERS"]):
+        settings["MIN_WORKERS"] = settings["MAX_WORKERS"]
+    return settings

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from careerkg.graph.article import ArticleError, read_article, resolve_span
+from careerkg.graph.namespaces import CKG, DCT, OA, RDF, RDF_TYPE, RDFS, SKOS, XSD
 from careerkg.graph.results import QueryResult
 
 from .links import external_href, local_url, term_text
@@ -25,16 +27,16 @@ __all__ = [
     "EntityPage",
     "build_page",
     "best_label",
+    "PASSAGE_CLASS",
+    "PassageSource",
+    "passage_source_query",
+    "passage_source",
 ]
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 #: Predicates whose values name a node, best first.
-LABEL_PREDICATES = (SKOS + "prefLabel", RDFS_LABEL)
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label")
 #: Predicates shown as the page's description, best first.
-DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS_COMMENT, "http://purl.org/dc/terms/description")
+DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS + "comment", DCT + "description")
 #: Predicates listed under "Labels" on a page.
 NAME_PREDICATES = (*LABEL_PREDICATES, SKOS + "altLabel", SKOS + "notation")
 
@@ -162,8 +164,7 @@ def _value(term, labels) -> Value:
                      external=external_href(term.value))
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value if term.datatype else None
-        if datatype in ("http://www.w3.org/2001/XMLSchema#string",
-                        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"):
+        if datatype in (XSD + "string", RDF + "langString"):
             datatype = None
         return Value(term, term.value, language=term.language or None, datatype=datatype)
     return Value(term, term_text(term))
@@ -233,3 +234,63 @@ def build_page(iri: str, result: QueryResult) -> EntityPage:
         truncated=result.truncated,
         external=external_href(iri),
     )
+
+
+# -- a passage's source: where it is in the article, and its text when the article is at hand --
+
+PASSAGE_CLASS = CKG + "Passage"
+
+
+@dataclass
+class PassageSource:
+    """Where a passage is in the article: the graph keeps the position, never the text.
+
+    ``text`` is the resolved span when the server has the article file (its ``ARTICLE``
+    setting) and the file's SHA-256 is the one recorded; ``note`` says why it is not shown.
+    """
+
+    section: str
+    position: int
+    start: int
+    end: int
+    article: str
+    sha256: str | None
+    text: str | None = None
+    note: str | None = None
+
+
+def passage_source_query(iri: str) -> str:
+    """SELECT a passage's section, order, selector offsets, article and the article's SHA-256.
+
+    >>> "oa#hasSelector" in passage_source_query("https://w3id.org/careerkg/id/source/p")
+    True
+    """
+    node = _iri(iri)
+    return f"""SELECT ?section ?position ?start ?end ?article ?sha256 WHERE {{
+  {node} <{CKG}section> ?section ; <{CKG}position> ?position ;
+         <{OA}hasSource> ?article ; <{OA}hasSelector> ?selector .
+  ?selector <{OA}start> ?start ; <{OA}end> ?end .
+  OPTIONAL {{ ?article <{CKG}sha256> ?sha256 }}
+}} LIMIT 1"""
+
+
+def passage_source(result: QueryResult, article_file) -> PassageSource | None:
+    """The answer of :func:`passage_source_query` as a :class:`PassageSource`, its text
+    resolved from ``article_file`` (a path, read now; None when the server has none)."""
+    if not result.rows:
+        return None
+    row = dict(zip(result.variables, result.rows[0], strict=True))
+    sha256 = row["sha256"].value if row.get("sha256") is not None else None
+    source = PassageSource(
+        section=row["section"].value, position=int(row["position"].value),
+        start=int(row["start"].value), end=int(row["end"].value),
+        article=row["article"].value, sha256=sha256,
+    )
+    if not article_file:
+        source.note = "The article's text is not shown: this server has no copy of the article."
+        return source
+    try:
+        source.text = resolve_span(read_article(article_file, sha256), source.start, source.end)
+    except ArticleError as error:
+        source.note = f"The article's text is not shown: {error}."
+    return source

@@ -11,16 +11,33 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from careerkg.graph.formats import RDF_FORMATS, negotiate, rdf_format
-from careerkg.graph.namespaces import CKG, ID
+from careerkg.graph.formats import RDF_FORMATS
+from careerkg.graph.namespaces import CKG, ID, OWL
 from careerkg.graph.results import QueryResult
 
-from .describe import EntityPage, build_page, describe_query, exists_query
+from .describe import LABEL_PREDICATES as _LABELS
+from .describe import (
+    PASSAGE_CLASS,
+    EntityPage,
+    build_page,
+    describe_query,
+    exists_query,
+    passage_source,
+    passage_source_query,
+)
 from .errors import HttpProblem
 from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
-from .sparql_endpoint import GRAPH_FORMATS
+from .negotiation import PAGE_OFFERS, choose_format, format_parameter, representation
 from .state import state, store
 
 __all__ = ["bp", "ROLE_CLASS"]
@@ -28,7 +45,6 @@ __all__ = ["bp", "ROLE_CLASS"]
 bp = Blueprint("entities", __name__)
 
 ROLE_CLASS = CKG + "Role"
-OWL = "http://www.w3.org/2002/07/owl#"
 #: Sections of the ontology page: title, the owl type of their terms.
 ONTOLOGY_SECTIONS = (
     ("Classes", OWL + "Class"),
@@ -37,33 +53,9 @@ ONTOLOGY_SECTIONS = (
     ("Annotation properties", OWL + "AnnotationProperty"),
 )
 
-_OFFERS = {
-    "html": ("text/html", "application/xhtml+xml"),
-    **{name: RDF_FORMATS[name].media_types for name in GRAPH_FORMATS},
-}
-
-
 def _representation(suffix_format: str | None) -> str:
-    """html or an RDF format name, from the suffix, ``?format=`` or ``Accept``."""
-    if suffix_format:
-        return suffix_format
-    requested = request.args.get("format")
-    if requested:
-        if requested.lower() == "html":
-            return "html"
-        try:
-            name = rdf_format(requested).name
-        except ValueError:
-            name = None
-        if name not in _OFFERS:
-            raise HttpProblem(400, f"unknown format {requested!r}; use one of: "
-                                   f"{', '.join(_OFFERS)}")
-        return name
-    chosen = negotiate(request.headers.get("Accept"), _OFFERS, "html")
-    if chosen is None:
-        raise HttpProblem(406, "this page is available as " + ", ".join(
-            m for types in _OFFERS.values() for m in types[:1]))
-    return chosen
+    """html or an RDF format name, from the suffix, else as negotiated."""
+    return suffix_format or choose_format(PAGE_OFFERS, "html")
 
 
 def _split_suffix(value: str) -> tuple[str, str | None]:
@@ -88,17 +80,19 @@ def _describe(iri: str, fmt: str):
         if not result.triples and not store().query(exists_query(iri)).boolean:
             raise _not_found(iri)
         page = build_page(iri, result)
+        source = None
+        if page.has_type(PASSAGE_CLASS):
+            source = passage_source(store().query(passage_source_query(iri)),
+                                    current_app.config.get("ARTICLE"))
         response = Response(render_template(
             "entity.html", page=page, is_role=page.has_type(ROLE_CLASS),
-            alternates=_alternates(iri)))
+            alternates=_alternates(iri), source=source))
     else:
         body, meta = store().query_serialized(
             query, fmt, limit=app_state.max_rows, timeout=app_state.timeout)
         if not meta.rows and not store().query(exists_query(iri)).boolean:
             raise _not_found(iri)
-        response = Response(body, mimetype=RDF_FORMATS[fmt].media_type)
-        if meta.truncated:
-            response.headers["X-Careerkg-Truncated"] = "true"
+        return representation(body, fmt, truncated=meta.truncated)
     response.vary.add("Accept")
     return response
 
@@ -131,8 +125,9 @@ def resource():
     if urlsplit(target).path != request.path:
         # careerkg's own IRIs have their own address: send the client there.
         path, _hash, fragment = target.partition("#")
-        if request.args.get("format"):
-            path += "?" + urlencode({"format": request.args["format"]})
+        given = format_parameter()
+        if given:
+            path += "?" + urlencode(dict([given]))
         return redirect(path + (f"#{fragment}" if fragment else ""), code=303)
     return _describe(iri, _representation(None))
 
@@ -146,10 +141,7 @@ def ontology(suffix: str | None = None):
     if fmt != "html":
         if source is None:
             raise HttpProblem(404, "this graph has no ontology source")
-        response = Response(store().dump_graph(source.graph, RDF_FORMATS[fmt]),
-                            mimetype=RDF_FORMATS[fmt].media_type)
-        response.vary.add("Accept")
-        return response
+        return representation(store().dump_graph(source.graph, RDF_FORMATS[fmt]), fmt)
     result = store().query(_ontology_query(), limit=state().max_rows,
                            timeout=state().timeout)
     subjects = sorted({t.subject.value for t in result.triples
@@ -184,10 +176,6 @@ def _only_about(subject: str, result: QueryResult) -> QueryResult:
                if (isinstance(t.subject, ox.NamedNode) and t.subject.value == subject)
                or t.predicate.value in _LABELS]
     return QueryResult(kind="graph", triples=triples, truncated=result.truncated)
-
-
-_LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-           "http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def _ontology_query() -> str:

@@ -8,6 +8,7 @@ careerkg error is decided here, once.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -18,9 +19,11 @@ from careerkg.graph.errors import (
     NotFound,
     QueryTimeout,
     StoreError,
+    Unrepresentable,
 )
-from careerkg.graph.formats import negotiate
 from careerkg.graph.sparql import QuerySyntaxError
+
+from .negotiation import HTML_TYPES, best_offer
 
 __all__ = [
     "HttpProblem",
@@ -65,24 +68,8 @@ class ServiceRefused(ForbiddenQuery):
     """A query that calls SERVICE (which would make this server send requests)."""
 
 
-_TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    411: "Length required",
-    413: "Request too large",
-    414: "URI too long",
-    415: "Unsupported media type",
-    429: "Too many requests",
-    500: "Internal error",
-    503: "Service unavailable",
-}
-
 _ERROR_OFFERS = {
-    "html": ("text/html", "application/xhtml+xml"),
+    "html": HTML_TYPES,
     "json": ("application/json", "application/sparql-results+json", "application/ld+json"),
     "text": ("text/plain",),
 }
@@ -95,7 +82,7 @@ def _error_format() -> str:
     if request.blueprint == "admin":  # also for errors raised before its own checks ran
         return "json"
     default = "text" if request.blueprint == "sparql" else "html"
-    chosen = negotiate(request.headers.get("Accept"), _ERROR_OFFERS, default)
+    chosen = best_offer(_ERROR_OFFERS, default)
     if request.blueprint == "sparql" and chosen == "html":
         return "text"
     return chosen or default
@@ -121,7 +108,10 @@ def problem_response(status: int, message: str, *, detail: dict | None = None,
     flask.Response
     """
     detail = {k: v for k, v in (detail or {}).items() if v is not None}
-    title = _TITLES.get(status, "Error")
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
     fmt = _error_format()
     if fmt == "json":
         response = jsonify({"error": {"status": status, "message": message, **detail}})
@@ -167,6 +157,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ServiceRefused, lambda e: problem_response(400, str(e)))
     app.register_error_handler(QueryTimeout, _timeout)
     app.register_error_handler(NotFound, lambda e: problem_response(404, str(e)))
+    app.register_error_handler(Unrepresentable, lambda e: problem_response(406, str(e)))
     app.register_error_handler(InputError, lambda e: problem_response(400, str(e),
                                                                         detail=e.to_dict()))
 

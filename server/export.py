@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from careerkg.graph.formats import RDF_FORMATS
 
-from .sparql_endpoint import choose_format
+from .negotiation import GRAPH_OFFERS, choose_format, representation
 from .state import store
 
 __all__ = ["bp"]
@@ -17,11 +17,6 @@ bp = Blueprint("export", __name__)
 @bp.route("/export")
 def export():
     """Turtle by default; ``?format=ntriples|jsonld|rdfxml`` (or ``Accept``) for the others."""
-    fmt = choose_format(graph=True)
-    info = RDF_FORMATS[fmt]
-    response = Response(store().export(fmt), mimetype=info.media_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="careerkg{info.extensions[0]}"'
-    )
-    response.vary.add("Accept")
-    return response
+    fmt = choose_format(GRAPH_OFFERS)
+    return representation(store().export(fmt), fmt,
+                          filename=f"careerkg{RDF_FORMATS[fmt].extensions[0]}")

@@ -12,7 +12,8 @@ Three loggers carry what operators need, and nothing secret:
 Request headers are never logged (``Authorization`` holds the admin token).  Each response
 carries its request id in ``X-Request-Id`` so a client's report can be found in the log.
 :func:`configure_logging` (called by ``careerkg serve``) sends every ``careerkg`` logger, and
-gunicorn's own messages, to standard error as JSON lines.
+gunicorn's own messages, to standard error: JSON lines, or — ``--log-format text``, the
+default on a terminal — one human-readable line each (:class:`TextFormatter`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 __all__ = [
+    "LOG_FORMATS",
     "JsonLinesFormatter",
+    "TextFormatter",
+    "log_format",
     "configure_logging",
     "gunicorn_log_config",
     "init_app",
@@ -69,8 +73,43 @@ class JsonLinesFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(stream=None, level: int = logging.INFO) -> None:
-    """Send every ``careerkg`` logger to ``stream`` (standard error) as JSON lines.
+class TextFormatter(logging.Formatter):
+    """A log record as one line for people: local time, level, logger, message, fields.
+
+    Examples
+    --------
+    >>> record = logging.makeLogRecord({"name": "careerkg.access", "msg": "request",
+    ...     "levelname": "INFO", "fields": {"path": "/sparql", "status": 200, "x": None}})
+    >>> TextFormatter().format(record).split(" ", 2)[2]
+    'INFO  careerkg.access  request  path=/sparql status=200'
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M:%S")
+        fields = " ".join(f"{k}={v}" for k, v in (getattr(record, "fields", None) or {}).items()
+                          if v is not None)
+        line = f"{stamp} {record.levelname:<5} {record.name}  {record.getMessage()}"
+        line += f"  {fields}" if fields else ""
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+#: ``--log-format`` name → formatter class.
+LOG_FORMATS = {"json": JsonLinesFormatter, "text": TextFormatter}
+
+
+def log_format(requested: str = "auto", stream=None) -> str:
+    """``json`` or ``text``: ``auto`` means text on a terminal, JSON lines otherwise."""
+    if requested != "auto":
+        return requested
+    stream = stream or sys.stderr
+    return "text" if hasattr(stream, "isatty") and stream.isatty() else "json"
+
+
+def configure_logging(stream=None, level: int = logging.INFO, fmt: str = "json") -> None:
+    """Send every ``careerkg`` logger to ``stream`` (standard error) in format ``fmt``
+    (``json`` or ``text``, see :data:`LOG_FORMATS`).
 
     Idempotent: a second call replaces the handler of the first.
     """
@@ -79,22 +118,22 @@ def configure_logging(stream=None, level: int = logging.INFO) -> None:
         if getattr(handler, "careerkg_json", False):
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonLinesFormatter())
+    handler.setFormatter(LOG_FORMATS[fmt]())
     handler.careerkg_json = True
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
 
 
-def gunicorn_log_config() -> dict:
-    """A ``logconfig_dict`` for gunicorn: its own messages as JSON lines on standard error
-    (its access log is off: the app writes its own, see ``careerkg.access``)."""
+def gunicorn_log_config(fmt: str = "json") -> dict:
+    """A ``logconfig_dict`` for gunicorn: its own messages on standard error in format
+    ``fmt`` (its access log is off: the app writes its own, see ``careerkg.access``)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonLinesFormatter}},
+        "formatters": {fmt: {"()": LOG_FORMATS[fmt]}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "json",
+            "stderr": {"class": "logging.StreamHandler", "formatter": fmt,
                        "stream": "ext://sys.stderr"},
         },
         "loggers": {

@@ -5,29 +5,32 @@
   kind and category, search; a click on a node opens its entity page.  On a large import it
   shows the ego network of one role (``?role=``) or the most central roles, capped.
 * ``/compare?a=..&b=..`` — shared, only-A, only-B, scores, the learning gaps and a
-  server-rendered SVG salary chart that shows each figure's qualifier.
+  server-rendered SVG salary chart that shows each figure's qualifier
+  (:mod:`careerkg.server.salary_chart`).
 * ``/api/overlap?a=..&b=..`` (the JSON of ``careerkg overlap``), ``/api/similar?role=..&k=..``
   (of ``careerkg similar``), ``/api/overlap-graph?format=json|graphml|gexf`` (the export of
   ``careerkg overlap-graph``).
 
-The analytics are :mod:`careerkg.graph.overlap`; the graph is cached per store generation
-there, so a request does not rebuild it.
+The analytics are :mod:`careerkg.graph.overlap` (the salary figures
+:mod:`careerkg.graph.salaries`); the graph is cached per store generation there, so a request
+does not rebuild it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 
 from careerkg.graph import overlap as ov
+from careerkg.graph.salaries import salary_figures
 
 from .errors import HttpProblem, problem_response
 from .links import local_url
+from .salary_chart import salary_chart
 from .state import store
 
-__all__ = ["bp", "salary_chart"]
+__all__ = ["bp"]
 
 bp = Blueprint("overlap", __name__)
 
@@ -267,7 +270,7 @@ def compare_page():
         comparison = ov.compare_roles(G, found["a"].iri, found["b"].iri, by)
         grouped = {key: _by_category(getattr(comparison, key))
                    for key in ("shared", "only_a", "only_b")}
-        chart = salary_chart(ov.salary_figures(kg, [found["a"].iri, found["b"].iri]),
+        chart = salary_chart(salary_figures(kg, [found["a"].iri, found["b"].iri]),
                              found["a"].iri, found["b"].iri)
     elif "a" in found and not errors:
         suggestions = ov.similar_roles(G, found["a"].iri, k=8, by=by)
@@ -287,137 +290,3 @@ def compare_page():
         if comparison else None,
     )
     return Response(body, status=status)
-
-
-# -- the salary chart ----------------------------------------------------------------------
-
-CHART_WIDTH = 760
-LABEL_WIDTH = 150
-TEXT_ROOM = 170
-BAR_HEIGHT = 16
-BAR_GAP = 4
-GROUP_GAP = 12
-SECTION_HEAD = 30
-SECTION_TITLES = {
-    "overall": "Average (overall)",
-    "experience": "By experience level",
-    "location": "By location",
-    "industry": "By industry",
-}
-
-
-@dataclass
-class _Bar:
-    side: str  # "a" or "b"
-    y: float
-    x: float
-    width: float
-    text_x: float
-    figure: ov.SalaryFigure
-    band: tuple[float, float] | None = None
-
-
-@dataclass
-class _Group:
-    label: str
-    y: float
-    bars: list[_Bar] = field(default_factory=list)
-
-
-@dataclass
-class _Section:
-    key: str
-    title: str
-    y: float
-    groups: list[_Group] = field(default_factory=list)
-
-
-@dataclass
-class SalaryChart:
-    """Geometry of the salary comparison chart (the template draws it as inline SVG)."""
-
-    width: int
-    height: int
-    plot_left: int
-    sections: list[_Section]
-    ticks: list[tuple[float, str]]
-
-
-def _nice_step(top: float) -> float:
-    for step in (1_000, 2_000, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000,
-                 250_000, 500_000, 1_000_000):
-        if top / step <= 6:
-            return float(step)
-    return top / 5
-
-
-def salary_chart(figures: list[ov.SalaryFigure], a: str, b: str) -> SalaryChart | None:
-    """Lay out the salary comparison chart: a horizontal bar per figure, role A above role B
-    in each group (experience level, location, industry).
-
-    Parameters
-    ----------
-    figures : list of SalaryFigure
-        The two roles' figures, as :func:`careerkg.graph.overlap.salary_figures` orders them.
-    a, b : str
-        The IRIs of role A and role B.
-
-    Returns
-    -------
-    SalaryChart or None
-        The geometry (relative ranges with a known base become bands), or ``None`` when
-        neither role has a figure.
-    """
-    if not figures:
-        return None
-    sides = {a: "a", b: "b"}
-    top = 0.0
-    for figure in figures:
-        if figure.amount is not None:
-            top = max(top, float(figure.amount))
-        if figure.band:
-            top = max(top, float(figure.band[1]))
-    step = _nice_step(top or 1.0)
-    scale_max = step * (int(top // step) + 1)
-    plot_left, plot_right = LABEL_WIDTH, CHART_WIDTH - TEXT_ROOM
-
-    def x_of(value: float) -> float:
-        return plot_left + (plot_right - plot_left) * value / scale_max
-
-    sections: list[_Section] = []
-    y = 28.0  # room for the axis labels
-    by_section: dict[str, dict[str, list[ov.SalaryFigure]]] = {}
-    for figure in figures:  # already ordered by dimension, then group order / label
-        by_section.setdefault(figure.dimension, {}).setdefault(figure.group_label, []).append(
-            figure)
-    for key, groups in by_section.items():
-        section = _Section(key, SECTION_TITLES.get(key, key), y)
-        y += SECTION_HEAD
-        for group_label, members in groups.items():
-            group = _Group(group_label, y)
-            members = sorted(members, key=lambda f: sides.get(f.role, "z"))
-            for figure in members:
-                side = sides.get(figure.role, "a")
-                if figure.band:
-                    low, high = (x_of(float(v)) for v in figure.band)
-                    bar = _Bar(side, y, low, high - low, high + 6, figure, (low, high))
-                elif figure.amount is not None:
-                    end = x_of(float(figure.amount))
-                    bar = _Bar(side, y, plot_left, end - plot_left, end + 6, figure)
-                else:  # a relative range without a base: text only
-                    bar = _Bar(side, y, plot_left, 0, plot_left + 6, figure)
-                if figure.qualifier == "at-least":
-                    bar.text_x += 10  # after the arrow head
-                group.bars.append(bar)
-                y += BAR_HEIGHT + BAR_GAP
-            section.groups.append(group)
-            y += GROUP_GAP
-        sections.append(section)
-    sign = "$" if {f.currency for f in figures if f.currency} == {"USD"} else ""
-    ticks = []
-    value = 0.0
-    while value <= scale_max + 1e-9:
-        ticks.append((x_of(value), f"{sign}{value / 1000:,.0f}k" if value else "0"))
-        value += step
-    return SalaryChart(width=CHART_WIDTH, height=int(y + 8), plot_left=plot_left,
-                       sections=sections, ticks=ticks)

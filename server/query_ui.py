@@ -15,10 +15,11 @@ from careerkg.graph.errors import QueryTimeout, StoreError
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.library import load_library
 from careerkg.graph.namespaces import BASE, CKG, ID, PREFIXES
+from careerkg.graph.results import parse_answer
 from careerkg.graph.sparql import QuerySyntaxError
 
 from .errors import HttpProblem, ServiceRefused, UpdateRefused
-from .querying import prepare, run_query
+from .querying import prepare, run_query_serialized
 from .state import state
 
 __all__ = ["bp", "DEFAULT_QUERY", "initial_query"]
@@ -43,11 +44,15 @@ def initial_query() -> str:
 def query_page():
     """The editor page; with ``run=1`` (the plain form) also the answer as a table."""
     text = request.args.get("query")
-    result = error = None
+    result = error = answer = None
     status = 200
     if text and request.args.get("run"):
         try:
-            result = run_query(prepare(text))
+            prepared = prepare(text)
+            fmt = "turtle" if prepared.info.returns_graph else "json"
+            body, info = run_query_serialized(prepared, fmt)
+            answer = (body, fmt)
+            result = parse_answer(body, fmt, info)
         except QuerySyntaxError as exc:
             error, status = {"message": f"malformed SPARQL: {exc}", "line": exc.line,
                              "column": exc.column}, 400
@@ -69,7 +74,7 @@ def query_page():
         "page": url_for("query_ui.query_page"),
         "query": text or initial_query(),
         "fromUrl": bool(text),
-        "answer": _answer_for_editor(result, error, status),
+        "answer": _answer_for_editor(answer, error, status),
         "prefixes": PREFIXES,
         "library": library,
         "links": {
@@ -91,16 +96,15 @@ def query_page():
     ), status
 
 
-def _answer_for_editor(result, error: dict | None, status: int) -> dict | None:
-    """The answer the server already computed, in the form YASGUI's results view takes
-    (so that the page does not run the query a second time), or None."""
-    if result is not None:
-        if result.kind == "graph":
-            fmt, media = "turtle", RDF_FORMATS["turtle"].media_type
-        else:
-            fmt, media = "json", RESULTS_FORMATS["json"].media_type
-        return {"status": 200, "contentType": media,
-                "data": result.serialize(fmt).decode("utf-8")}
+def _answer_for_editor(answer: tuple[bytes, str] | None, error: dict | None,
+                       status: int) -> dict | None:
+    """The answer the server already computed (the engine's serialization and its format),
+    in the form YASGUI's results view takes (so that the page does not run the query a
+    second time), or None."""
+    if answer is not None:
+        body, fmt = answer
+        media = (RDF_FORMATS.get(fmt) or RESULTS_FORMATS[fmt]).media_type
+        return {"status": 200, "contentType": media, "data": body.decode("utf-8")}
     if error is not None:
         return {"status": status, "error": {"status": status, "text": error["message"]}}
     return None

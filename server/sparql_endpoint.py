@@ -3,8 +3,9 @@
 Queries come by GET (``?query=``), POST ``application/x-www-form-urlencoded`` or POST
 ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` give the dataset
 (FROM / FROM NAMED name graphs in the store; nothing is ever fetched).  The answer's format
-is chosen by the ``format`` parameter, else by ``Accept``; the bytes are produced by the
-query worker.  A GET with no query returns the service description.  A GET with a query
+is chosen by :mod:`~careerkg.server.negotiation` (a ``format`` / ``output`` / ``results``
+parameter, else ``Accept``); the bytes are produced by the query worker.  HEAD answers as
+GET without the body.  A GET with no query returns the service description.  A GET with a query
 from a browser (``Accept`` prefers HTML, no ``format``: someone followed a link) is sent
 with 303 to the query page, which shows the answer as a table.
 """
@@ -12,22 +13,28 @@ with 303 to the query page, which shows the answer as a table.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 
-from careerkg.graph.formats import (
-    RDF_FORMATS,
-    RESULTS_FORMATS,
-    negotiate,
-    rdf_format,
-    results_format,
-)
+from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
+from careerkg.graph.namespaces import DCT, RDF, REGISTRY_GRAPH, SD, VOID, XSD
+from careerkg.graph.namespaces import FORMATS as W3C_FORMATS
 from careerkg.graph.store import DEFAULT_GRAPH_NAMES
 
 from .errors import HttpProblem, UpdateRefused
+from .negotiation import (
+    GRAPH_FORMATS,
+    GRAPH_OFFERS,
+    HTML_TYPES,
+    RESULT_OFFERS,
+    best_offer,
+    choose_format,
+    format_parameter,
+    representation,
+)
 from .querying import prepare, run_query_serialized
 from .state import state, store
 
-__all__ = ["bp", "GRAPH_FORMATS", "RESULT_OFFERS", "GRAPH_OFFERS", "choose_format"]
+__all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -35,25 +42,8 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 
-#: RDF formats offered for CONSTRUCT / DESCRIBE answers and RDF documents.
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
-RESULT_OFFERS = {name: info.media_types for name, info in RESULTS_FORMATS.items()}
-GRAPH_OFFERS = {name: RDF_FORMATS[name].media_types for name in GRAPH_FORMATS}
-#: What a browser asks for, beside the result formats (for sending people to /query).
-HTML_OFFER = {"html": ("text/html", "application/xhtml+xml")}
-
-#: Names of RDF formats that clients send in ``format`` beyond those of graph/formats.py
-#: (SPARQLWrapper sends ``rdf+xml`` and ``n3``; Turtle is valid N3).
-GRAPH_FORMAT_ALIASES = {
-    "json": "jsonld", "application/json": "jsonld", "rdf+xml": "rdfxml", "n3": "turtle",
-    "text/n3": "turtle",
-}
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF + "type")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 
 #: careerkg format name → its IRI in the W3C formats registry (for the service description).
 FORMAT_IRIS = {
@@ -75,31 +65,24 @@ def endpoint():
     text, default_graphs, named_graphs = _read_request()
     if text is None:
         return service_description()
-    if request.method == "GET" and _wants_a_page():
+    if request.method in ("GET", "HEAD") and _wants_a_page():
         response = redirect(url_for("query_ui.query_page", query=text, run=1), code=303)
         response.vary.add("Accept")
         return response
     prepared = prepare(text)
     graph = prepared.info.returns_graph
-    fmt = choose_format(graph=graph)
+    fmt = choose_format(GRAPH_OFFERS if graph else RESULT_OFFERS)
     body, outcome = run_query_serialized(
         prepared, fmt, default_graphs=default_graphs, named_graphs=named_graphs
     )
-    media = (RDF_FORMATS[fmt] if graph else RESULTS_FORMATS[fmt]).media_type
-    response = Response(body, mimetype=media)
-    response.vary.add("Accept")
-    if outcome.truncated:
-        response.headers["X-Careerkg-Truncated"] = "true"
-        response.headers["X-Careerkg-Limit"] = str(outcome.limit)
-    return response
+    return representation(body, fmt, truncated=outcome.truncated, limit=outcome.limit)
 
 
 def _wants_a_page() -> bool:
     """Whether the request comes from a person's browser: HTML preferred, no ``format``."""
-    if request.args.get("format"):
+    if format_parameter():
         return False
-    offers = {**RESULT_OFFERS, **HTML_OFFER}
-    return negotiate(request.headers.get("Accept"), offers, "json") == "html"
+    return best_offer({**RESULT_OFFERS, "html": HTML_TYPES}, "json") == "html"
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -136,7 +119,7 @@ def _read_query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     args = request.args
     default_graphs = args.getlist("default-graph-uri")
     named_graphs = args.getlist("named-graph-uri")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise UpdateRefused("this endpoint is read-only: updates are not accepted "
                                 "(and never by GET)")
@@ -177,52 +160,21 @@ def _read_query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     )
 
 
-def choose_format(*, graph: bool) -> str:
-    """The answer format: the ``format`` parameter if given, else negotiated from ``Accept``.
-
-    Parameters
-    ----------
-    graph
-        Whether the answer is RDF (CONSTRUCT / DESCRIBE / a document) or a result set.
-
-    Returns
-    -------
-    str
-        A name in :data:`GRAPH_OFFERS` or :data:`RESULT_OFFERS`.
-
-    Raises
-    ------
-    HttpProblem
-        400 for an unknown ``format``, 406 when nothing in ``Accept`` can be produced.
-    """
-    offers = GRAPH_OFFERS if graph else RESULT_OFFERS
-    requested = request.values.get("format")
-    if requested:
-        name = requested.strip().lower()
-        try:
-            if graph:
-                name = rdf_format(GRAPH_FORMAT_ALIASES.get(name, name)).name
-            else:
-                name = results_format(name).name
-        except ValueError:
-            name = None
-        if name not in offers:
-            kind = "an RDF graph" if graph else "a result set"
-            raise HttpProblem(
-                400, f"unknown format {requested!r} for {kind}; use one of: {', '.join(offers)}"
-            )
-        return name
-    chosen = negotiate(request.headers.get("Accept"), offers, next(iter(offers)))
-    if chosen is None:
-        media = ", ".join(m for types in offers.values() for m in types)
-        raise HttpProblem(406, f"cannot answer in any type the request accepts; available: "
-                               f"{media}")
-    return chosen
+def _dataset_sizes() -> tuple[int, dict[str, int]]:
+    """Triples in the default graph and in each named graph, counted as queries see them."""
+    app_state = state()
+    default = app_state.store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=app_state.timeout)
+    named = app_state.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        timeout=app_state.timeout)
+    return (int(default.rows[0][0].value),
+            {row[0].value: int(row[1].value) for row in named.rows})
 
 
 def service_description():
     """The SPARQL service description of this endpoint (Turtle unless asked otherwise)."""
-    fmt = choose_format(graph=True)
+    fmt = choose_format(GRAPH_OFFERS)
     here = url_for("sparql.endpoint", _external=True)
     endpoint_node = ox.NamedNode(here)
     app_state = state()
@@ -254,34 +206,33 @@ def service_description():
     ]
     dataset = ox.BlankNode()
     default_graph = ox.BlankNode()
-    sources = store().sources()
+    default_size, graph_sizes = _dataset_sizes()
+    titles = {source.graph: source.title for source in store().sources()}
+    titles[REGISTRY_GRAPH] = "careerkg source registry (which graph holds each source)"
     triples += [
         ox.Triple(endpoint_node, iri(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, iri(SD + "Dataset")),
         ox.Triple(dataset, iri(SD + "defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, iri(SD + "Graph")),
-        ox.Triple(default_graph, iri(VOID + "triples"),
-                  ox.Literal(str(sum(s.triples for s in sources)),
-                             datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(default_graph, iri(VOID + "triples"), ox.Literal(str(default_size),
+                                                               datatype=XSD_INTEGER)),
     ]
-    for source in sources:
+    for name, size in graph_sizes.items():
         named, graph_node = ox.BlankNode(), ox.BlankNode()
         triples += [
             ox.Triple(dataset, iri(SD + "namedGraph"), named),
             ox.Triple(named, RDF_TYPE, iri(SD + "NamedGraph")),
-            ox.Triple(named, iri(SD + "name"), iri(source.graph)),
+            ox.Triple(named, iri(SD + "name"), iri(name)),
             ox.Triple(named, iri(SD + "graph"), graph_node),
             ox.Triple(graph_node, RDF_TYPE, iri(SD + "Graph")),
-            ox.Triple(graph_node, iri(DCT + "title"), ox.Literal(source.title)),
             ox.Triple(graph_node, iri(VOID + "triples"),
-                      ox.Literal(str(source.triples),
-                                 datatype=iri("http://www.w3.org/2001/XMLSchema#integer"))),
+                      ox.Literal(str(size), datatype=XSD_INTEGER)),
         ]
+        if name in titles:
+            triples.append(ox.Triple(graph_node, iri(DCT + "title"), ox.Literal(titles[name])))
     info = RDF_FORMATS[fmt]
     body = ox.serialize(
         triples, format=info.engine,
         prefixes={"sd": SD, "formats": W3C_FORMATS, "void": VOID, "dct": DCT},
     )
-    response = Response(body, mimetype=info.media_type)
-    response.vary.add("Accept")
-    return response
+    return representation(body, fmt)

@@ -1,10 +1,10 @@
 """What one app holds for its whole life: the store, the canned queries, asset checks.
 
-The store is opened once per app (never per request) and closed by :meth:`AppState.close`.
-It is opened in the thread that calls :func:`~careerkg.server.app.create_app` because a
-local store's zygote process is told to die with the thread that started it
-(``PR_SET_PDEATHSIG`` follows the thread, not the process): started from a short-lived
-request thread it would be killed when that thread ends.
+The store is opened once per app (never per request), by
+:func:`~careerkg.graph.factory.open_store`, and closed by :meth:`AppState.close`.  A local
+store's zygote process lives as long as its control socket: it exits when the store is
+closed or the app process ends, however it ends (it has no death signal of its own, since
+Linux would send that when the *thread* that started it ends; its workers do have one).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from importlib.resources import files
 
 from flask import current_app
 
-from careerkg.graph.executor import IsolatedStore, PoolConfig, load_data_file
-from careerkg.graph.store import Store, open_store, store_spec
+from careerkg.graph.executor import PoolConfig
+from careerkg.graph.factory import open_store, store_spec
+from careerkg.graph.loading import data_source_name, load_rdf_file
+from careerkg.graph.store import Store
 
 __all__ = ["AppState", "state", "store", "VENDOR_FILES"]
 
@@ -24,10 +26,6 @@ log = logging.getLogger("careerkg.server")
 
 #: The third-party browser files the query page needs (copied by scripts/vendor_assets.py).
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
-
-
-def _is_url(spec: str | None) -> bool:
-    return bool(spec) and spec.lower().startswith(("http://", "https://"))
 
 
 class AppState:
@@ -51,16 +49,10 @@ class AppState:
     @staticmethod
     def _open(config: dict) -> Store:
         data = [str(p) for p in config.get("CAREERKG_DATA") or []]
-        if config.get("STORE") is not None:
+        if config.get("STORE") is not None:  # a store the caller opened (tests, tools)
             store = config["STORE"]
             for path in data:
-                load_data_file(store, path)
-            return store
-        spec = store_spec(config.get("CAREERKG_STORE"))
-        if _is_url(spec):
-            store = open_store(spec, update_endpoint=config.get("CAREERKG_UPDATE_ENDPOINT"))
-            for path in data:
-                load_data_file(store, path)
+                load_rdf_file(store, path, data_source_name(path))
             return store
         pool = PoolConfig(
             min_workers=int(config["MIN_WORKERS"]),
@@ -69,9 +61,13 @@ class AppState:
             timeout=float(config["QUERY_TIMEOUT"]),
             queue_timeout=float(config["QUEUE_TIMEOUT"]),
             isolate_network=bool(config["ISOLATE_NETWORK"]),
-            data_files=data,
         )
-        return IsolatedStore(spec, pool)
+        return open_store(
+            store_spec(config.get("CAREERKG_STORE")),
+            update_endpoint=config.get("CAREERKG_UPDATE_ENDPOINT"),
+            data_files=data,
+            pool=pool,
+        )
 
     @property
     def timeout(self) -> float:

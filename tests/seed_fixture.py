@@ -3,19 +3,20 @@ library, the real term conversion.  (No second implementation of any of them.)""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
+from careerkg.graph.article import ARTICLE_ENV, article_path, read_article, resolve_span
+from careerkg.graph.factory import open_store
 from careerkg.graph.library import CannedQuery, load_library
 from careerkg.graph.results import term_to_python
 from careerkg.graph.sparql import bind_values
-from careerkg.graph.store import Store, open_store
+from careerkg.graph.store import Store
 
 __all__ = [
-    "ARTICLE",
     "ONTOLOGY",
     "QUERIES",
     "ROOT",
@@ -24,6 +25,8 @@ __all__ = [
     "SHAPES",
     "CannedQuery",
     "article_text",
+    "passage_spans",
+    "seed_spans",
     "canned_queries",
     "query_prefixes",
     "run_canned",
@@ -38,13 +41,6 @@ SEED = ROOT / "graph" / "seed"
 SEED_FILES = sorted(SEED.glob("*.ttl"))
 QUERIES = ROOT / "queries"
 
-# The article the seed is built from: shared/ sits beside the repository (as in CI);
-# CAREERKG_ARTICLE overrides it.
-ARTICLE = Path(
-    os.environ.get(
-        "CAREERKG_ARTICLE", ROOT.parent / "shared" / "seed" / "000_8aab05cd52fbbe2a.txt"
-    )
-)
 
 
 def seed_store() -> Store:
@@ -53,14 +49,37 @@ def seed_store() -> Store:
     return open_store(None)
 
 
+#: Why the tests that need the article are skipped without it.
+NO_ARTICLE = (
+    f"{ARTICLE_ENV} is not set: the source article is third-party text, not part of the "
+    "repository; set it to the article's path (.ci/run does) to check the repository against it"
+)
+
+
 def article_text() -> str:
-    """Return the text of the source article, failing clearly when it is not there."""
-    if not ARTICLE.is_file():
-        raise FileNotFoundError(
-            f"source article not found at {ARTICLE}; put shared/ beside the repository "
-            "or set CAREERKG_ARTICLE to the article's path"
-        )
-    return ARTICLE.read_text(encoding="utf-8")
+    """The source article as the selectors count it (``careerkg.graph.article``), from the
+    file ``CAREERKG_ARTICLE`` names; the calling test is skipped when it is unset."""
+    path = article_path()
+    if path is None:
+        pytest.skip(NO_ARTICLE)
+    return read_article(path)
+
+
+def passage_spans(store: Store, text: str) -> dict[str, str]:
+    """Every passage's span of ``text``, resolved from its position selector in ``store``."""
+    found = select(store, """
+        SELECT ?passage ?start ?end WHERE {
+          ?passage a <https://w3id.org/careerkg/ontology#Passage> ;
+                   <http://www.w3.org/ns/oa#hasSelector> ?selector .
+          ?selector <http://www.w3.org/ns/oa#start> ?start ;
+                    <http://www.w3.org/ns/oa#end> ?end .
+        }""")
+    return {row["passage"]: resolve_span(text, row["start"], row["end"]) for row in found}
+
+
+def seed_spans() -> dict[str, str]:
+    """Every seed passage's span of the article (the calling test is skipped without it)."""
+    return passage_spans(seed_store(), article_text())
 
 
 def _rows(store: Store, text: str) -> list[dict[str, object]]:

@@ -33,6 +33,7 @@ CKG = "https://w3id.org/careerkg/ontology#"
 FAMILIES = {
     "query latency", "throughput", "load", "export", "all-pairs similarity", "top-10 similar",
     "memory", "memory, PSS", "query latency (in memory)", "memory (in memory)", "start-up",
+    "search index", "search",
 }
 
 
@@ -84,6 +85,21 @@ def test_tiny_run_measures_every_query_on_every_engine(tiny_run):
     memory = next(r for r in doc["rows"] if r["family"] == "memory" and r["size"] == "esco-1%")
     assert memory["details"]["careerkg"]["processes"] >= 2
     assert memory["verdict"] in ("PASS", "MISS")
+
+
+def test_the_search_vocabulary_has_the_asked_sizes_and_its_queries_find_things():
+    from benchmarks.measure_search import SearchVocabulary
+    from careerkg.graph.search import ALTERNATIVE, SearchIndex
+
+    vocabulary = SearchVocabulary({"role": 30, "skill": 50, "tool": 20, "alternative": 300})
+    kinds = [e.type for e in vocabulary.entries]
+    assert (kinds.count("role"), kinds.count("skill"), kinds.count("tool")) == (30, 50, 20)
+    assert sum(n[1] == ALTERNATIVE for e in vocabulary.entries for n in e.names) == 300
+    assert SearchVocabulary({"role": 30, "skill": 50, "tool": 20, "alternative": 300}
+                            ).queries == vocabulary.queries  # seeded
+    index = SearchIndex.build(vocabulary.entries)
+    answered = sum(bool(index.search(q)) for q in vocabulary.queries)
+    assert answered >= 0.9 * len(vocabulary.queries)
 
 
 def test_generator_is_deterministic_and_has_the_configured_sizes(tmp_path):

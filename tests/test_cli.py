@@ -137,8 +137,9 @@ def test_validate_passes_on_the_packaged_graph(cli):
 
 
 def test_validate_fails_with_a_readable_report(cli, tmp_path):
+    from careerkg.graph.factory import open_store
     from careerkg.graph.formats import rdf_format
-    from careerkg.graph.store import Payload, open_store
+    from careerkg.graph.store import Payload
 
     store = str(tmp_path / "store")
     broken = (
@@ -158,3 +159,55 @@ def test_store_from_the_environment(cli, tmp_path):
     result = cli("info", "--format", "json", env={"CAREERKG_STORE": str(store)})
     assert json.loads(result.stdout)["store"] == f"disk store at {store}"
     assert (store / "CURRENT").exists()
+
+
+#: Every command that writes to standard output, with arguments that make it do so; a
+#: "{store}" argument is a fresh on-disk store, "{file}" a small Turtle file.
+OUTPUT_COMMANDS = {
+    "info": ["info"],
+    "sources": ["sources"],
+    "export": ["export"],
+    "query": ["query", "overview-counts"],
+    "query --list": ["query", "--list"],
+    "similar": ["similar", "data-scientist"],
+    "overlap": ["overlap", "data-scientist", "machine-learning-engineer"],
+    "overlap-graph": ["overlap-graph"],
+    "validate": ["validate"],
+    "import": ["import", "rdf", "{file}", "--store", "{store}"],
+    "drop": ["drop", "rdf-extra", "--store", "{store}"],
+    "search": ["search", "data"],
+}
+#: What must run first (quietly) for a command to have something to say.
+SET_UP = {"drop": ["import", "rdf", "{file}", "--store", "{store}"]}
+
+
+def test_the_commands_with_output_are_all_listed():
+    assert {name.split()[0] for name in OUTPUT_COMMANDS} == set(main.commands) - {"serve"}
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUT_COMMANDS))
+def test_a_closed_pipe_ends_a_command_quietly(name, tmp_path):
+    """`careerkg info | head -1`: the reader goes away; no "Broken pipe" error, no trace."""
+    data = tmp_path / "extra.ttl"
+    data.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    def arguments(template):
+        return [a.format(store=tmp_path / "kg", file=data) for a in template]
+
+    if name in SET_UP:
+        subprocess.run([sys.executable, "-m", "careerkg.cli", *arguments(SET_UP[name])],
+                       check=True, capture_output=True, timeout=120)
+    args = arguments(OUTPUT_COMMANDS[name])
+    process = subprocess.Popen([sys.executable, "-m", "careerkg.cli", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the first line is written
+    _, stderr = process.communicate(timeout=120)
+    assert b"Broken pipe" not in stderr and b"Traceback" not in stderr, stderr.decode()
+    assert b"Error" not in stderr, stderr.decode()
+
+
+def test_export_to_a_file_replaces_it_whole(cli, tmp_path):
+    out = tmp_path / "kg.ttl"
+    out.write_text("old")
+    assert cli("export", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == cli("export").stdout_bytes
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]  # no temporary file left

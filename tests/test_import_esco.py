@@ -12,10 +12,10 @@ from collections import defaultdict
 import pytest
 from conftest import FIXTURES
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.importers.esco import ATTRIBUTION
 from careerkg.graph.namespaces import CKG
-from careerkg.graph.store import open_store
 from careerkg.graph.validate import validate_store
 
 ESCO_DIR = FIXTURES / "esco"

@@ -19,8 +19,9 @@ import pytest
 from conftest import FIXTURES, ONET_DIR, OxigraphServer
 
 from careerkg.graph.errors import InputError
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 pytestmark = pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 
@@ -338,7 +339,8 @@ import os, signal, sys
 from careerkg.graph.importers.common import seed_index
 from careerkg.graph.importers.onet import build_onet, read_onet
 from careerkg.graph.namespaces import CKG
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.factory import open_store
+from careerkg.graph.store import Payload
 
 store = open_store(sys.argv[1])
 builder, _counts = build_onet(read_onet(sys.argv[2]), seed_index(store, [CKG + "Tool"]))

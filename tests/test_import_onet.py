@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ONET_DIR, OxigraphServer
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.importers.onet import IMPORTANCE_THRESHOLD, SEED_ALIASES
 from careerkg.graph.namespaces import CKG
-from careerkg.graph.store import open_store
 
 pytestmark = pytest.mark.skipif(not ONET_DIR.is_dir(), reason="no O*NET data")
 

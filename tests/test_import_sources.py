@@ -19,9 +19,10 @@ import pytest
 from conftest import FIXTURES, ONET_DIR
 
 from careerkg.graph.errors import NotFound
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import IMPORTERS, import_source
 from careerkg.graph.namespaces import CKG, ID
-from careerkg.graph.store import OxigraphStore, open_store
+from careerkg.graph.store import OxigraphStore
 
 ESCO_DIR = FIXTURES / "esco"
 OWN_ROLES = FIXTURES / "own-roles.csv"

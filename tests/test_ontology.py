@@ -3,12 +3,15 @@
 - the seed (with the ontology) conforms to the shapes, and deliberately broken copies do not;
 - every ckg: term is declared with a label and a comment, and every ckg: term used is declared;
 - no blank nodes anywhere; instance IRIs follow the project's IRI scheme;
-- every labelled seed resource is derived from a passage whose quote is verbatim in the article,
-  and the passage states it (its name or its wording occurs in the quote).
+- passages point into the article by position (no copied text); with the article at hand
+  (CAREERKG_ARTICLE) its SHA-256 is the recorded one, every selector resolves in article order,
+  and every labelled seed resource is derived from a passage whose span states it (its name or
+  its wording occurs in the span).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pyoxigraph as ox
@@ -18,9 +21,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 try:
-    from seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text
+    from seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text, seed_spans
 except ImportError:  # tests/ imported as a package
-    from tests.seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text
+    from tests.seed_fixture import ONTOLOGY, QUERIES, SEED_FILES, SHAPES, article_text, seed_spans
 
 CKG = Namespace("https://w3id.org/careerkg/ontology#")
 ID = "https://w3id.org/careerkg/id/"
@@ -30,6 +33,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 QB = Namespace("http://purl.org/linked-data/cube#")
 DCT = Namespace("http://purl.org/dc/terms/")
 ESCO = Namespace("http://data.europa.eu/esco/model#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/careerkg/ontology")
 
 # The instance kinds of the IRI scheme: https://w3id.org/careerkg/id/<kind>/<slug>
@@ -83,6 +87,12 @@ def shapes() -> Graph:
 @pytest.fixture(scope="module")
 def text() -> str:
     return article_text()
+
+
+@pytest.fixture(scope="module")
+def spans() -> dict[URIRef, str]:
+    """Each passage's text, resolved from its selector in the article (skipped without it)."""
+    return {URIRef(p): span for p, span in seed_spans().items()}
 
 
 def validate(data_graph: Graph, shapes_graph: Graph):
@@ -179,8 +189,28 @@ BROKEN = [
         "tool/git", id="tool-without-provenance",
     ),
     pytest.param(
-        "DELETE WHERE { src:passage-who-mle ckg:quote ?quote }",
-        "source/passage-who-mle", id="passage-without-quote",
+        "DELETE WHERE { src:passage-who-mle oa:hasSelector ?selector }",
+        "source/passage-who-mle", id="passage-without-selector",
+    ),
+    pytest.param(
+        'INSERT DATA { src:passage-who-mle ckg:quote "Some text of the article."@en }',
+        "source/passage-who-mle", id="passage-with-copied-text",
+    ),
+    pytest.param(
+        "DELETE { src:passage-who-mle-selector oa:end ?end } "
+        "INSERT { src:passage-who-mle-selector oa:end 100 } "
+        "WHERE { src:passage-who-mle-selector oa:end ?end }",
+        "source/passage-who-mle-selector", id="selector-end-before-start",
+    ),
+    pytest.param(
+        "DELETE { src:passage-who-mle-selector oa:start ?start } "
+        'INSERT { src:passage-who-mle-selector oa:start "1222" } '
+        "WHERE { src:passage-who-mle-selector oa:start ?start }",
+        "source/passage-who-mle-selector", id="selector-start-not-an-integer",
+    ),
+    pytest.param(
+        'INSERT DATA { src:article ckg:sha256 "not-a-digest" }',
+        "source/article", id="article-with-malformed-sha256",
     ),
     pytest.param(
         "DELETE WHERE { claim:demand-will-grow ckg:subject ?role }",
@@ -193,7 +223,8 @@ BROKEN = [
 def test_broken_data_does_not_conform(data, shapes, update, focus):
     broken = Graph()
     broken += data
-    broken.update(update, initNs={**PREFIXES, "xsd": "http://www.w3.org/2001/XMLSchema#"})
+    broken.update(update, initNs={**PREFIXES, "xsd": "http://www.w3.org/2001/XMLSchema#",
+                                  "oa": OA})
     assert len(broken) != len(data) or update.startswith("DELETE {"), "the update changed nothing"
     conforms, report, report_text = validate(broken, shapes)
     assert not conforms
@@ -265,6 +296,7 @@ def test_reused_vocabularies_are_related_in_the_ontology(ontology):
         (CKG.Skill, SKOS.closeMatch, ESCO.Skill),
         (CKG.SalaryFigure, RDFS.subClassOf, QB.Observation),
         (CKG.Passage, RDFS.subClassOf, PROV.Entity),
+        (CKG.Passage, RDFS.subClassOf, OA.SpecificResource),
         (CKG.Claim, RDFS.subClassOf, PROV.Entity),
         (CKG.usesLanguage, RDFS.subPropertyOf, CKG.usesTool),
         (CKG.requiresSkill, RDFS.subPropertyOf, SCHEMA.skills),
@@ -333,26 +365,54 @@ def test_instance_iris_follow_the_scheme(seed):
 
 
 # ---------------------------------------------------------------------------------------------
-# provenance: every fact traces to a verbatim passage that states it
+# provenance: every fact traces to a passage of the article that states it
 # ---------------------------------------------------------------------------------------------
 
 
-def test_passage_quotes_are_verbatim(seed, text):
-    quotes = dict(seed.subject_objects(CKG.quote))
-    assert len(quotes) >= 70
-    missing = [str(passage) for passage, quote in quotes.items() if str(quote) not in text]
-    assert missing == []
+def selectors(seed: Graph) -> dict[URIRef, tuple[int, int]]:
+    """Each passage's (oa:start, oa:end), as the seed states them."""
+    found = {}
+    for passage in seed.subjects(RDF.type, CKG.Passage):
+        selector = seed.value(passage, OA.hasSelector)
+        found[passage] = (seed.value(selector, OA.start).toPython(),
+                          seed.value(selector, OA.end).toPython())
+    return found
 
 
-def test_passages_are_numbered_in_article_order(seed, text):
-    passages = sorted(
-        seed.subjects(RDF.type, CKG.Passage),
-        key=lambda passage: int(seed.value(passage, CKG.position)),
-    )
-    offsets = [text.index(str(seed.value(passage, CKG.quote))) for passage in passages]
-    assert offsets == sorted(offsets)
+def test_passages_point_into_the_article_without_copying_it(seed):
+    article = URIRef(ID + "source/article")
+    found = selectors(seed)
+    assert len(found) == 76
+    assert list(seed.subject_objects(CKG.quote)) == []
+    for passage, (start, end) in found.items():
+        assert isinstance(start, int) and isinstance(end, int) and 0 <= start < end, passage
+        assert seed.value(passage, OA.hasSource) == article, passage
+        assert seed.value(passage, DCT.isPartOf) == article, passage
+    assert re.fullmatch(r"[0-9a-f]{64}", str(seed.value(article, CKG.sha256)))
+
+
+def test_the_article_file_is_the_one_the_selectors_count_into(seed, text):
+    """The digest the seed records is the article's (its bytes), and the offsets are code
+    points of its UTF-8 decoding: every selector ends inside it."""
+    from careerkg.graph.article import article_path
+
+    digest = hashlib.sha256(article_path().read_bytes()).hexdigest()
+    assert str(seed.value(URIRef(ID + "source/article"), CKG.sha256)) == digest
+    assert max(end for _start, end in selectors(seed).values()) <= len(text)
+
+
+def test_passages_are_numbered_in_article_order_and_do_not_overlap(seed, spans):
+    found = selectors(seed)
+    passages = sorted(found, key=lambda passage: int(seed.value(passage, CKG.position)))
     positions = [int(seed.value(passage, CKG.position)) for passage in passages]
     assert positions == list(range(1, len(passages) + 1))
+    ordered = [found[passage] for passage in passages]
+    assert ordered == sorted(ordered)
+    assert all(end <= next_start
+               for (_s, end), (next_start, _e) in zip(ordered, ordered[1:], strict=False))
+    # a span is whole text: no leading or trailing whitespace, no list number or bullet
+    for passage, span in spans.items():
+        assert span == span.strip() and not re.match(r"(\d+\.|[-•*])\s", span), passage
 
 
 def labelled_facts(seed: Graph) -> set[URIRef]:
@@ -365,7 +425,7 @@ def labelled_facts(seed: Graph) -> set[URIRef]:
     }
 
 
-def test_every_labelled_resource_is_derived_from_a_verbatim_passage(seed, text):
+def test_every_labelled_resource_is_derived_from_a_passage(seed):
     facts = labelled_facts(seed)
     assert len(facts) >= 160
     for node in facts:
@@ -373,7 +433,6 @@ def test_every_labelled_resource_is_derived_from_a_verbatim_passage(seed, text):
         assert passages, f"{node} has no prov:wasDerivedFrom"
         for passage in passages:
             assert (passage, RDF.type, CKG.Passage) in seed, (node, passage)
-            assert str(seed.value(passage, CKG.quote)) in text, (node, passage)
 
 
 STOPWORDS = {"and", "the", "for", "in", "of", "to", "a"}
@@ -384,19 +443,20 @@ def stems(label: str) -> list[str]:
     return [word[:5] for word in words if len(word) >= 3]
 
 
-def states(quote: str, label: str) -> bool:
-    """Whether a quote names a label: every word of it, allowing other endings (model /
+def states(span: str, label: str) -> bool:
+    """Whether a passage's span names a label: every word of it, allowing other endings (model /
     modeling, optimization / optimizing); labels of short tokens only (R, C++) must occur as is."""
-    quote = quote.lower()
+    span = span.lower()
     label_stems = stems(label)
     if not label_stems:
-        return label.lower() in quote
-    return all(stem in quote for stem in label_stems)
+        return label.lower() in span
+    return all(stem in span for stem in label_stems)
 
 
-def test_every_concept_is_named_in_a_passage_it_is_derived_from(seed):
+def test_every_concept_is_named_in_a_passage_it_is_derived_from(seed, spans):
     """A role, skill, tool, category, task, industry, use case, level or place is derived from
-    at least one passage that names it (by its label or one of its alternative labels)."""
+    at least one passage whose span of the article names it (by its label or one of its
+    alternative labels)."""
     named = [
         node
         for node in labelled_facts(seed)
@@ -406,21 +466,21 @@ def test_every_concept_is_named_in_a_passage_it_is_derived_from(seed):
     for node in named:
         names = [str(label) for label in seed.objects(node, SKOS.prefLabel)]
         names += [str(label) for label in seed.objects(node, SKOS.altLabel)]
-        quotes = [str(seed.value(p, CKG.quote)) for p in seed.objects(node, PROV.wasDerivedFrom)]
-        assert any(states(quote, name) for quote in quotes for name in names), node
+        texts = [spans[p] for p in seed.objects(node, PROV.wasDerivedFrom)]
+        assert any(states(span, name) for span in texts for name in names), node
 
 
-def test_every_figure_wording_is_in_a_passage_it_is_derived_from(seed):
+def test_every_figure_wording_is_in_a_passage_it_is_derived_from(seed, spans):
+    """Every figure's amount and qualifier wording ("around $89,000", "more than $150,000",
+    "10-20% lower") occurs in the span of a passage it is derived from."""
     figures = list(seed.subjects(RDF.type, CKG.SalaryFigure))
     assert len(figures) == 20
     for figure in figures:
-        quotes = [
-            str(seed.value(p, CKG.quote)) for p in seed.objects(figure, PROV.wasDerivedFrom)
-        ]
+        texts = [spans[p] for p in seed.objects(figure, PROV.wasDerivedFrom)]
         wordings = [seed.value(figure, CKG.statedAs), *seed.objects(figure, CKG.alsoStatedAs)]
         for wording in wordings:
             assert isinstance(wording, Literal)
-            assert any(str(wording) in quote for quote in quotes), (figure, wording)
+            assert any(str(wording) in span for span in texts), (figure, wording)
 
 
 def test_article_metadata_is_only_what_the_article_gives(seed):

@@ -1,6 +1,7 @@
 """Skill-overlap analytics (issue 4): every metric on tiny hand-made graphs, known answers on
 the seed article, the graph read from every kind of store, role names, exports read back
-by networkx, salary figures, and the sparse path at O*NET and ESCO size."""
+by networkx, and the sparse path at O*NET and ESCO size.  Salary figures are in
+``test_salaries.py``."""
 
 from __future__ import annotations
 
@@ -18,15 +19,11 @@ from networkx.algorithms import bipartite
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.executor import IsolatedStore, PoolConfig
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
-from careerkg.graph.namespaces import ID
-from careerkg.graph.similarity import (
-    RoleMatrix,
-    pairwise_similarity,
-    random_role_matrix,
-    top_k_similar,
-)
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.namespaces import CKG, ID, RDFS, SKOS
+from careerkg.graph.overlap.similarity import RoleMatrix, pairwise_similarity, top_k_similar
+from careerkg.graph.store import Payload
 
 ROLE = ID + "role/"
 TOOL = ID + "tool/"
@@ -42,10 +39,25 @@ def labels(items):
 
 def add_turtle(store, name: str, text: str) -> None:
     prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in {
-        "ckg": ov.CKG, "role": ROLE, "skill": SKILL, "tool": TOOL,
-        "skos": ov.SKOS, "rdfs": ov.RDFS, "ex": "http://example.org/",
+        "ckg": CKG, "role": ROLE, "skill": SKILL, "tool": TOOL,
+        "skos": SKOS, "rdfs": RDFS, "ex": "http://example.org/",
     }.items())
     store.replace_source(name, Payload(data=(prefixes + text).encode(), format=TURTLE))
+
+
+# -- the examples in the docstrings ---------------------------------------------------------
+
+@pytest.mark.parametrize("module", [
+    "overlap", "overlap.model", "overlap.names", "overlap.compare", "overlap.views",
+    "overlap.similarity", "overlap.export", "labels", "namespaces",
+])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    imported = importlib.import_module(f"careerkg.graph.{module}")
+    failures, tried = doctest.testmod(imported, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
 
 
 # -- tiny graphs: one metric each ------------------------------------------------------------
@@ -266,6 +278,45 @@ def test_sparse_all_pairs_and_top_k_equal_brute_force():
         assert top_k_similar(rm, role, 5) == expected
 
 
+def random_role_matrix(
+    n_roles: int = 3000,
+    n_items: int = 14000,
+    n_links: int = 126_000,
+    *,
+    seed: int = 0,
+    skew: float = 1.0,
+) -> RoleMatrix:
+    """A seeded random roles x items matrix shaped like a real taxonomy (for the scale test).
+
+    Item popularity follows a Zipf law with exponent ``skew``: a few items are required by
+    almost every role (in O*NET, Microsoft Excel is listed for 856 of 923 occupations), most
+    by few, so nearly every pair of roles shares something and ``R @ R.T`` is close to dense,
+    the hard case.  Roles draw their items uniformly at random.  The defaults are ESCO's
+    size: 3,000 occupations x 14,000 skills, 126k distinct links.
+    """
+    if n_links > n_roles * n_items:
+        raise ValueError(f"{n_links} links do not fit in {n_roles} x {n_items}")
+    rng = np.random.default_rng(seed)
+    weights = 1.0 / np.arange(1, n_items + 1) ** skew
+    weights /= weights.sum()
+    popularity = rng.permutation(n_items)  # which item gets which rank
+    codes = np.empty(0, dtype=np.int64)
+    while len(codes) < n_links:
+        need = int((n_links - len(codes)) * 1.2) + 16
+        role_of = rng.integers(0, n_roles, size=need, dtype=np.int64)
+        item_of = popularity[rng.choice(n_items, size=need, p=weights)]
+        drawn = np.concatenate([codes, role_of * n_items + item_of])
+        _unique, first = np.unique(drawn, return_index=True)
+        codes = drawn[np.sort(first)]  # distinct links, in the order drawn
+    codes = codes[:n_links]
+    width = len(str(max(n_roles, n_items)))
+    roles = [f"role/{i:0{width}d}" for i in range(n_roles)]
+    items = [f"item/{j:0{width}d}" for j in range(n_items)]
+    return RoleMatrix.from_pairs(
+        roles, ((roles[c // n_items], items[c % n_items]) for c in codes.tolist())
+    )
+
+
 def test_random_role_matrix_is_seeded_and_shaped():
     first = random_role_matrix(100, 500, 2000, seed=3)
     again = random_role_matrix(100, 500, 2000, seed=3)
@@ -290,14 +341,14 @@ def test_the_seed_graph_has_roles_skills_tools_industries(seed_store):
     assert G[DS][SKILL + "programming"]["relation"] == "requiresSkill"
     assert G.nodes[SKILL + "linear-algebra"]["broader"] == (SKILL + "mathematics-and-statistics",)
     industries = {G.nodes[n]["label"] for n in G[DS] if G.nodes[n]["layer"] == "industry"}
-    # "Data scientists play a crucial role in marketing, retail, media, and logistics"
+    # the article's industries for data scientists: marketing, retail, media, logistics
     assert {"Marketing", "Retail", "Media", "Logistics"} <= industries
 
 
 def test_known_answers_from_the_article(seed_store):
     """Written from the article, not from running the code.
 
-    MLE: "programming languages, especially Python, C++, Java, and R"; TensorFlow, Keras,
+    MLE: programming languages Python, C++, Java and R; TensorFlow, Keras,
     PyTorch; Hadoop, Spark; version control (Git).  DS: "Python, R, and SQL"; Matplotlib,
     Seaborn, Tableau.  Both list programming as a skill.
     """
@@ -472,42 +523,6 @@ def test_exports_read_back(view, fmt):
 def test_unknown_export_format(view):
     with pytest.raises(ValueError, match="graphml"):
         ov.export_graph(view, "dot")
-
-
-# -- salary figures -----------------------------------------------------------------------
-
-def test_salary_figures_keep_their_qualifiers(seed_store):
-    figures = ov.salary_figures(seed_store, [MLE, DS])
-    by_key = {(f.role, f.dimension, f.group_label): f for f in figures}
-    senior = by_key[(MLE, "experience", "Senior")]
-    # "those with over 10 years can earn more than $150,000"
-    assert (senior.qualifier, senior.amount, senior.wording) == ("at-least", 150000,
-                                                                "over $150,000")
-    entry = by_key[(DS, "experience", "Entry level")]
-    # "Entry-level data scientists earn about $85,000"
-    assert (entry.qualifier, entry.wording) == ("approximate", "about $85,000")
-    overall = by_key[(MLE, "overall", "Overall")]
-    assert (overall.qualifier, overall.wording) == ("exact", "$112,806")
-    ranges = [f for f in figures if f.qualifier == "relative-range"]
-    # "in smaller cities, salaries might be 10-20% lower for both roles"
-    assert {f.role for f in ranges} == {MLE, DS}
-    # ... relative to the tech hubs' figure ("In tech hubs like San Francisco and New York")
-    assert all(f.wording == "10–20% lower than Tech hubs" for f in ranges)
-    dims = [f.dimension for f in figures]
-    assert dims == sorted(dims, key=["overall", "experience", "location", "industry"].index)
-    levels = [f.group_label for f in figures if f.dimension == "experience" and f.role == MLE]
-    assert levels == ["Entry level", "Mid level", "Senior"]
-    assert ov.salary_figures(seed_store, []) == []
-
-
-@pytest.mark.parametrize("args, wording", [
-    (("exact", 1000, "EUR"), "€1,000"),
-    (("up-to", 99999.6, "CHF"), "up to 100,000 CHF"),
-    (("relative-range", None, None, 0.05, 0.05), "5% higher"),
-    (("approximate", None), "no amount"),
-])
-def test_salary_wording(args, wording):
-    assert ov.salary_wording(*args) == wording
 
 
 # -- scale ---------------------------------------------------------------------------------

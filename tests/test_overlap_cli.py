@@ -8,9 +8,10 @@ import json
 import networkx as nx
 import pytest
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import ID
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 
 MLE = ID + "role/machine-learning-engineer"
 DS = ID + "role/data-scientist"

@@ -15,9 +15,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from careerkg.graph import overlap as ov
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import ID
-from careerkg.graph.store import Payload, open_store
+from careerkg.graph.store import Payload
 from careerkg.server import create_app
 
 MLE = ID + "role/machine-learning-engineer"

@@ -16,10 +16,10 @@ import requests
 from conftest import FIXTURES, ONET_DIR, OxigraphServer, free_port
 
 from careerkg.graph.errors import StoreError
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.namespaces import CKG, GRAPH, REGISTRY_GRAPH
 from careerkg.graph.remote import RemoteStore, default_update_endpoint
-from careerkg.graph.store import open_store
 
 pytestmark = pytest.mark.remote
 

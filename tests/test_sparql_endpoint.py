@@ -21,7 +21,7 @@ import pytest
 import rdflib
 
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format
-from careerkg.graph.namespaces import CKG, PREFIXES
+from careerkg.graph.namespaces import CKG, PREFIXES, REGISTRY_GRAPH
 from careerkg.server import close_app, create_app
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -137,8 +137,56 @@ def test_nothing_acceptable_is_406_and_unknown_format_is_400(client):
     assert "application/sparql-results+json" in refused.get_data(as_text=True)
     unknown = client.get("/sparql", query_string={"query": ROLES, "format": "yaml"})
     assert unknown.status_code == 400 and "'yaml'" in unknown.get_data(as_text=True)
-    graph_as_csv = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "csv"})
-    assert graph_as_csv.status_code == 400
+    unknown_output = client.get("/sparql", query_string={"query": ROLES, "output": "yaml"})
+    assert unknown_output.status_code == 400 and "output='yaml'" in unknown_output.text
+
+
+# -- negotiation edge cases (docs/server.md, "Formats") -----------------------------------
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("SELECT", "text/csv"), ("ASK", "text/csv"), ("CONSTRUCT", "text/turtle"),
+])
+def test_a_text_range_gets_a_text_type(client, form, expected):
+    query = {"SELECT": ROLES, "ASK": "ASK {}", "CONSTRUCT": CONSTRUCT}[form]
+    response = client.get("/sparql", query_string={"query": query},
+                          headers={"Accept": "text/*"})
+    assert response.status_code == 200 and response.mimetype == expected
+    plain = client.get("/sparql", query_string={"query": CONSTRUCT},
+                       headers={"Accept": "text/plain"})
+    assert plain.mimetype == "application/n-triples"  # N-Triples' text/plain alias
+
+
+@pytest.mark.parametrize("parameter", ["format", "output", "results"])
+def test_every_format_parameter_sparqlwrapper_sends_is_read(client, parameter):
+    response = client.get("/sparql", query_string={"query": ROLES, parameter: "tsv"})
+    assert response.mimetype == "text/tab-separated-values"
+    graph = client.get("/sparql", query_string={"query": CONSTRUCT, parameter: "rdf+xml"})
+    assert graph.mimetype == "application/rdf+xml"
+
+
+def test_the_format_parameter_wins_over_accept(client):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "n3"},
+                          headers={"Accept": "application/n-triples"})
+    assert response.mimetype == "text/turtle"
+    # A format of the other kind is set aside: Accept decides, else the default.
+    for accept, expected in (("application/ld+json", "application/ld+json"),
+                             (None, "text/turtle")):
+        headers = {"Accept": accept} if accept else {}
+        graph_as_csv = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "csv"},
+                                  headers=headers)
+        assert graph_as_csv.status_code == 200 and graph_as_csv.mimetype == expected
+
+
+def test_a_results_only_client_gets_the_default_rdf_type_for_a_graph(client, seed_store):
+    response = client.get("/sparql", query_string={"query": CONSTRUCT},
+                          headers={"Accept": "application/sparql-results+xml"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    parsed = {q.triple for q in ox.parse(response.data, format=ox.RdfFormat.TURTLE)}
+    assert parsed == set(seed_store.query(CONSTRUCT).triples)
+    # A type no answer has is still 406.
+    refused = client.get("/sparql", query_string={"query": CONSTRUCT},
+                         headers={"Accept": "image/png"})
+    assert refused.status_code == 406
 
 
 # -- service description -----------------------------------------------------------------
@@ -160,7 +208,28 @@ def test_get_without_query_is_the_service_description(client, app):
     assert (dataset, rdflib.RDF.type, SD.Dataset) in graph
     assert (graph.value(dataset, SD.defaultGraph), rdflib.RDF.type, SD.Graph) in graph
     names = {str(graph.value(n, SD.name)) for n in graph.objects(dataset, SD.namedGraph)}
-    assert names == {s.graph for s in app.extensions["careerkg"].store.sources()}
+    sources = {s.graph for s in app.extensions["careerkg"].store.sources()}
+    assert names == sources | {REGISTRY_GRAPH}  # every graph a query can see
+
+
+def _count(client, pattern: str) -> int:
+    answer = client.get("/sparql", query_string={
+        "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"}).json
+    return int(answer["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_service_description_counts_what_queries_see(client):
+    graph = rdflib.Graph().parse(data=client.get("/sparql").data, format="turtle")
+    void_triples = rdflib.URIRef("http://rdfs.org/ns/void#triples")
+    dataset = graph.value(rdflib.URIRef(ENDPOINT), SD.defaultDataset)
+    default = graph.value(dataset, SD.defaultGraph)
+    assert int(graph.value(default, void_triples)) == _count(client, "?s ?p ?o")
+    described = {str(graph.value(n, SD.name)): int(graph.value(graph.value(n, SD.graph),
+                                                               void_triples))
+                 for n in graph.objects(dataset, SD.namedGraph)}
+    assert described[REGISTRY_GRAPH] > 0
+    for name, size in described.items():
+        assert size == _count(client, f"GRAPH <{name}> {{ ?s ?p ?o }}"), name
 
 
 def test_service_description_is_negotiable(client):

@@ -10,10 +10,11 @@ import rdflib
 import rdflib.compare
 
 from careerkg.graph.errors import InputError, NotFound, StoreBusyError
+from careerkg.graph.factory import open_store
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.namespaces import REGISTRY_GRAPH
 from careerkg.graph.sparql import QuerySyntaxError
-from careerkg.graph.store import OxigraphStore, Payload, open_store
+from careerkg.graph.store import OxigraphStore, Payload
 
 TURTLE = rdf_format("turtle")
 GOOD = b"""@prefix ex: <http://example.org/> .
@@ -196,23 +197,25 @@ def test_syntax_errors_carry_line_and_column(any_store):
 def test_row_limit_marks_the_result_truncated(seed_store):
     result = seed_store.query("SELECT ?s WHERE { ?s ?p ?o }", limit=5)
     assert len(result.rows) == 5 and result.truncated and result.limit == 5
-    body = result.serialize("json")
-    assert b'"truncated":true' in body
+    body, info = seed_store.query_serialized("SELECT ?s WHERE { ?s ?p ?o }", "json", limit=5)
+    assert b'"truncated":true' in body and info.truncated and info.rows == 5
     whole = seed_store.query("SELECT ?s WHERE { ?s a <urn:nothing> }", limit=5)
     assert not whole.truncated
 
 
 def test_results_serialize_to_every_w3c_format(seed_store):
-    result = seed_store.query(
-        'SELECT ?x ?l WHERE { VALUES (?x ?l) { (<urn:a> "say \\"hi\\", ok"@en) (<urn:b> 3) } }'
-    )
-    parsed = ox.parse_query_results(result.serialize("json"), format=ox.QueryResultsFormat.JSON)
+    text = 'SELECT ?x ?l WHERE { VALUES (?x ?l) { (<urn:a> "say \\"hi\\", ok"@en) (<urn:b> 3) } }'
+
+    def serialize(fmt):
+        return seed_store.query_serialized(text, fmt, limit=5)[0]
+
+    parsed = ox.parse_query_results(serialize("json"), format=ox.QueryResultsFormat.JSON)
     assert [[str(t) for t in s] for s in parsed] == [
         ['<urn:a>', '"say \\"hi\\", ok"@en'],
         ['<urn:b>', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'],
     ]
-    xml = ox.parse_query_results(result.serialize("xml"), format=ox.QueryResultsFormat.XML)
+    xml = ox.parse_query_results(serialize("xml"), format=ox.QueryResultsFormat.XML)
     assert len(list(xml)) == 2
-    tsv = ox.parse_query_results(result.serialize("tsv"), format=ox.QueryResultsFormat.TSV)
+    tsv = ox.parse_query_results(serialize("tsv"), format=ox.QueryResultsFormat.TSV)
     assert len(list(tsv)) == 2
-    assert result.serialize("csv").splitlines()[1] == b'urn:a,"say ""hi"", ok"'
+    assert serialize("csv").splitlines()[1] == b'urn:a,"say ""hi"", ok"'

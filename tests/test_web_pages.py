@@ -19,10 +19,10 @@ import rdflib
 import rdflib.compare
 
 from careerkg.graph.errors import InputError
+from careerkg.graph.factory import open_store
 from careerkg.graph.library import load_library
 from careerkg.graph.namespaces import CKG, ID
 from careerkg.graph.stats import graph_counts
-from careerkg.graph.store import open_store
 from careerkg.server import close_app, create_app
 from careerkg.server.config import DEFAULTS, DOCUMENTATION
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import CKG, ID
+from ..namespaces import CKG, DCAT, DCT, ID, PROV, RDF, RDFS, SKOS, XSD
 from ..store import Payload, Store
 
 __all__ = [
@@ -44,14 +44,6 @@ __all__ = [
 
 #: Bump when an importer's mapping changes, so that re-importing the same files rebuilds.
 IMPORTER_VERSION = "2"
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCAT = "http://www.w3.org/ns/dcat#"
 
 
 @dataclass

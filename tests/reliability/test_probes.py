@@ -352,6 +352,7 @@ def test_hostile_data_is_inert_in_every_view(server, stub, page, page_log, figur
         ("/", "h1"),
         (f"/overlap?{urlencode({'role': EVIL_ROLE})}", "#overlap-graph[data-ready='true']"),
         (f"/compare?{urlencode({'a': EVIL_ROLE, 'b': 'ds'})}", ".scores"),
+        ("/search?q=window", "ol.search-results"), ("/search?q=onmouseover", "ol.search-results"),
         *[(path, "table.results") for path in _hostile_canned_pages(server)],
     ]
     assert any(path.startswith("/queries/") for path, _ in views), "no canned page shows them"
@@ -380,7 +381,8 @@ def test_hostile_data_is_inert_without_javascript(server, browser, stub, figures
     try:
         page = context.new_page()
         for path in (f"/query?{urlencode({'query': HOSTILE_QUERY, 'run': 1})}",
-                     "/id/role/evil", f"/compare?{urlencode({'a': EVIL_ROLE, 'b': 'ds'})}"):
+                     "/id/role/evil", f"/compare?{urlencode({'a': EVIL_ROLE, 'b': 'ds'})}",
+                     "/search?q=window"):
             response = page.goto(server.url + path)
             assert response.status == 200
             html = page.content()  # JavaScript is off: the markup itself must be inert
@@ -395,6 +397,29 @@ def test_hostile_data_is_inert_without_javascript(server, browser, stub, figures
         assert stub.hits == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_hostile_labels_are_inert_in_search_suggestions(server, stub, page, page_log, figures):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server.url + "/")
+    answer = requests.get(server.url + "/api/search", params={"q": "window", "limit": 8},
+                          timeout=10).json()
+    assert {hit["iri"] for hit in answer} >= {EVIL_ROLE, EVIL_TOOL}
+    page.locator("#site-search-q").press_sequentially("window", delay=30)
+    page.wait_for_selector("#site-search-list li[role=option]")
+    shown = page.locator("#site-search-list .suggestion-label").all_inner_texts()
+    assert shown == [hit["label"] for hit in answer]  # the labels, as text
+    page.locator("#site-search-q").press_sequentially(" pwned", delay=30)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.evaluate(INLINE_HANDLERS) == [] and page.evaluate(INJECTED) == []
+    assert dialogs == [] and stub.hits == [] and page_log.outside_requests == []
+    page.locator("#site-search-list li[role=option]", has_text="Evil role").click()
+    page.wait_for_url("**/id/role/evil")
+    assert page.evaluate("() => window.__pwned") is None
+    figures["pages checked in Chromium"] += 1
 
 
 def test_no_worker_is_left_busy(server):

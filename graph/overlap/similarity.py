@@ -1,11 +1,12 @@
 """All-pairs role similarity with sparse matrices.
 
-networkx is the model of the role ↔ requirement graph (see :mod:`careerkg.graph.overlap`), but
-comparing every role with every other one pair by pair is slow at the size of a real taxonomy:
-at 3,000 roles x 14,000 skills (126k links) networkx's per-pair loops took 52–113 s.  Here the
-graph is a sparse 0/1 matrix ``R`` (roles x items) and the shared-item counts of all pairs are
-one product ``R @ R.T``; Jaccard and the overlap coefficient follow from the counts and the
-row sizes.  Measured figures are in ``docs/overlap.md``.
+networkx is the model of the role ↔ requirement graph (see
+:mod:`careerkg.graph.overlap.model`), but comparing every role with every other one pair by
+pair is slow at the size of a real taxonomy: at 3,000 roles x 14,000 skills (126k links)
+networkx's per-pair loops took 52–113 s.  Here the graph is a sparse 0/1 matrix ``R`` (roles x
+items) and the shared-item counts of all pairs are one product ``R @ R.T``; Jaccard and the
+overlap coefficient follow from the counts and the row sizes.  Measured figures are in
+``docs/overlap.md``.
 
 The metrics, for the item sets ``A`` and ``B`` of two roles:
 
@@ -28,7 +29,6 @@ __all__ = [
     "similarity_scores",
     "pairwise_similarity",
     "top_k_similar",
-    "random_role_matrix",
 ]
 
 #: The similarity measures, by name.
@@ -201,47 +201,3 @@ def top_k_similar(
         (rm.roles[candidates[j]], float(scores[j]), int(counts[j])) for j in order
     ]
 
-
-def random_role_matrix(
-    n_roles: int = 3000,
-    n_items: int = 14000,
-    n_links: int = 126_000,
-    *,
-    seed: int = 0,
-    skew: float = 1.0,
-) -> RoleMatrix:
-    """A seeded random roles x items matrix shaped like a real taxonomy (for benchmarks).
-
-    Item popularity follows a Zipf law with exponent ``skew``: a few items are required by
-    almost every role (in O*NET, Microsoft Excel is listed for 856 of 923 occupations), most
-    by few, so nearly every pair of roles shares something and ``R @ R.T`` is close to dense,
-    the hard case.  Roles draw their items uniformly at random.  The defaults are ESCO's
-    size: 3,000 occupations x 14,000 skills, 126k distinct links.
-
-    Examples
-    --------
-    >>> m = random_role_matrix(50, 200, 1000, seed=1)
-    >>> len(m.roles), m.matrix.nnz
-    (50, 1000)
-    """
-    if n_links > n_roles * n_items:
-        raise ValueError(f"{n_links} links do not fit in {n_roles} x {n_items}")
-    rng = np.random.default_rng(seed)
-    weights = 1.0 / np.arange(1, n_items + 1) ** skew
-    weights /= weights.sum()
-    popularity = rng.permutation(n_items)  # which item gets which rank
-    codes = np.empty(0, dtype=np.int64)
-    while len(codes) < n_links:
-        need = int((n_links - len(codes)) * 1.2) + 16
-        role_of = rng.integers(0, n_roles, size=need, dtype=np.int64)
-        item_of = popularity[rng.choice(n_items, size=need, p=weights)]
-        drawn = np.concatenate([codes, role_of * n_items + item_of])
-        _unique, first = np.unique(drawn, return_index=True)
-        codes = drawn[np.sort(first)]  # distinct links, in the order drawn
-    codes = codes[:n_links]
-    width = len(str(max(n_roles, n_items)))
-    roles = [f"role/{i:0{width}d}" for i in range(n_roles)]
-    items = [f"item/{j:0{width}d}" for j in range(n_items)]
-    return RoleMatrix.from_pairs(
-        roles, ((roles[c // n_items], items[c % n_items]) for c in codes.tolist())
-    )

@@ -1,0 +1,469 @@
+"""Views over all roles: the sparse role matrix and the roles most like one, the role-role
+projection, central roles and requirements, co-occurring requirements, components and
+communities, a role's ego network, and the overlap view that is drawn and exported.
+
+All-pairs similarity and top-k use sparse matrices (:mod:`careerkg.graph.overlap.similarity`);
+per-pair work stays in networkx.  The matrices are cached per graph object (see
+:func:`role_matrix`).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+
+from ..errors import NotFound
+from ..store import Store
+from .model import (
+    _check_by,
+    _prevalence,
+    _role,
+    cached_requirements_graph,
+    item_summary,
+    role_items,
+    roles_of,
+)
+from .names import resolve_role
+from .similarity import RoleMatrix, pairwise_similarity, similarity_scores, top_k_similar
+
+__all__ = [
+    "role_matrix",
+    "similar_roles",
+    "similar_report",
+    "role_projection",
+    "central_roles",
+    "item_centrality",
+    "co_occurring_items",
+    "role_components",
+    "role_communities",
+    "ego_network",
+    "overlap_view",
+]
+
+
+def _restricted(G: nx.Graph, layers: Iterable[str]) -> nx.Graph:
+    """``G`` with only roles and the given layers (``G`` itself when nothing is left out;
+    else a copy, which networkx walks much faster than a subgraph view)."""
+    keep = [n for n, d in G.nodes(data=True) if d.get("layer") in ("role", *layers)]
+    return G if len(keep) == len(G) else G.subgraph(keep).copy()
+
+
+_MATRICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MATRIX_LOCK = threading.Lock()
+
+
+def role_matrix(G: nx.Graph, by: str = "all") -> RoleMatrix:
+    """The roles x requirements sparse matrix of ``G`` (cached per graph and ``by``).
+
+    The cache assumes a graph is not changed once its matrix is built (graphs from
+    :func:`requirements_graph` are treated as read-only); only a change in its number of
+    nodes is noticed (counting edges costs as much as a top-k query).
+
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y"]})
+    >>> role_matrix(G).sizes.tolist()
+    [2, 1]
+    """
+    layers = _check_by(by)
+    shape = G.number_of_nodes()
+    with _MATRIX_LOCK:
+        cached = _MATRICES.setdefault(G, {})
+        entry = cached.get(by)
+        if entry is not None and entry[0] == shape:
+            return entry[1]
+    roles = roles_of(G)
+    pairs = [
+        (r, n) for r in roles for n in G[r] if G.nodes[n].get("layer") in layers
+    ]
+    matrix = RoleMatrix.from_pairs(roles, pairs)
+    with _MATRIX_LOCK:
+        _MATRICES.setdefault(G, {})[by] = (shape, matrix)
+    return matrix
+
+
+def similar_roles(
+    G: nx.Graph, role: str, k: int = 10, by: str = "all", metric: str = "jaccard"
+) -> list[dict]:
+    """The ``k`` roles most similar to ``role`` (sharing at least one requirement).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A requirement graph.
+    role : str
+        The role's IRI.
+    k : int
+        How many roles to return at most.
+    by : {"all", "skills", "tools"}
+        What counts as a requirement.
+    metric : {"jaccard", "overlap"}
+        What to rank by (the overlap coefficient for ``overlap``).
+
+    Returns
+    -------
+    list of dict
+        :func:`item_summary` of each role plus ``items`` (its requirement count),
+        ``shared``, ``jaccard`` and ``overlap_coefficient``; best first, ties broken by
+        shared count, then IRI.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y"], "c": ["x", "y", "z"],
+    ...                             "d": ["q"]})
+    >>> [(s["iri"], s["shared"]) for s in similar_roles(G, "a")]
+    [('c', 2), ('b', 1)]
+    """
+    if metric not in ("jaccard", "overlap"):
+        raise ValueError(f"unknown metric {metric!r}; use jaccard or overlap")
+    _role(G, role)
+    rm = role_matrix(G, by)
+    size = int(rm.sizes[rm.index_of(role)])
+    out = []
+    for other, _score, shared in top_k_similar(rm, role, k, metric):
+        other_size = int(rm.sizes[rm.index_of(other)])
+        out.append({
+            **item_summary(G, other), "items": other_size, "shared": shared,
+            "jaccard": shared / (size + other_size - shared),
+            "overlap_coefficient": shared / min(size, other_size),
+        })
+    return out
+
+
+def similar_report(
+    store: Store, role: str, k: int = 10, by: str = "all", metric: str = "jaccard"
+) -> dict:
+    """Resolve a role name and list its ``k`` most similar roles: the JSON of
+    ``careerkg similar`` and ``/api/similar`` — ``role``, ``by``, ``metric``, ``similar``.
+    """
+    _check_by(by)
+    if k < 1:
+        raise ValueError(f"k must be at least 1 (got {k})")
+    ref = resolve_role(store, role)
+    G = cached_requirements_graph(store)
+    items = len(role_items(G, ref.iri, by))
+    return {
+        "role": {**item_summary(G, ref.iri), "items": items},
+        "by": by,
+        "metric": metric,
+        "similar": similar_roles(G, ref.iri, k, by, metric),
+    }
+
+
+def role_projection(
+    G: nx.Graph,
+    by: str = "all",
+    metric: str = "jaccard",
+    *,
+    min_weight: float = 0.0,
+    k: int | None = None,
+) -> nx.Graph:
+    """The role-role graph: an edge between roles sharing requirements, weighted by overlap.
+
+    Like :func:`networkx.algorithms.bipartite.overlap_weighted_projected_graph`, computed
+    with one sparse product.  Edges carry ``weight`` (the ``metric``: ``jaccard``,
+    ``overlap`` or ``shared``), ``shared``, ``jaccard`` and ``overlap_coefficient``.
+
+    Parameters
+    ----------
+    min_weight : float
+        Leave out edges lighter than this.
+    k : int, optional
+        Keep only each role's ``k`` heaviest edges (a k-nearest-neighbour graph).  On a large
+        taxonomy almost every pair shares something; use ``k`` or ``min_weight`` there.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y", "z"], "c": ["q"]})
+    >>> P = role_projection(G)
+    >>> sorted(P.nodes), list(P.edges(data="weight"))
+    (['a', 'b', 'c'], [('a', 'b', 0.3333333333333333)])
+    """
+    if metric not in ("jaccard", "overlap", "shared"):
+        raise ValueError(f"unknown metric {metric!r}; use jaccard, overlap or shared")
+    rm = role_matrix(G, by)
+    counts = pairwise_similarity(rm, "shared")
+    P = nx.Graph(name=f"role projection ({metric}, by {by})")
+    for role in rm.roles:
+        P.add_node(role, **G.nodes[role])
+    for i, role in enumerate(rm.roles):
+        lo, hi = counts.indptr[i], counts.indptr[i + 1]
+        cols, shared = counts.indices[lo:hi], counts.data[lo:hi]
+        own = np.full(len(cols), rm.sizes[i])
+        scores = {m: similarity_scores(shared, own, rm.sizes[cols], m)
+                  for m in ("jaccard", "overlap", "shared")}
+        keep = np.flatnonzero(scores[metric] >= min_weight)
+        if k is not None:
+            keep = keep[np.lexsort((cols[keep], -scores[metric][keep]))][:k]
+        elif len(keep):
+            keep = keep[cols[keep] > i]  # each pair once
+        for t in keep.tolist():
+            P.add_edge(
+                role, rm.roles[cols[t]], weight=float(scores[metric][t]),
+                shared=int(shared[t]), jaccard=float(scores["jaccard"][t]),
+                overlap_coefficient=float(scores["overlap"][t]),
+            )
+    return P
+
+
+def central_roles(G: nx.Graph, by: str = "all", n: int | None = None) -> list[tuple[str, float]]:
+    """Roles by their total Jaccard similarity to all others (weighted degree in the role
+    projection), highest first: the roles most like the rest.  Cached with the matrix.
+
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y"], "c": ["x"], "d": ["q"]})
+    >>> [r for r, _ in central_roles(G)]
+    ['a', 'b', 'c', 'd']
+    """
+    rm = role_matrix(G, by)
+    with _MATRIX_LOCK:
+        ranked = _MATRICES.get(G, {}).get(("central", by))
+    if ranked is None or ranked[0] is not rm:
+        totals = pairwise_similarity(rm, "jaccard").sum(axis=1).A1
+        order = sorted(range(len(rm.roles)), key=lambda i: (-totals[i], rm.roles[i]))
+        ranked = (rm, [(rm.roles[i], float(totals[i])) for i in order])
+        with _MATRIX_LOCK:
+            _MATRICES.setdefault(G, {})[("central", by)] = ranked
+    return ranked[1] if n is None else ranked[1][:n]
+
+
+def item_centrality(
+    G: nx.Graph,
+    by: str = "all",
+    measure: str = "degree",
+    *,
+    top: int | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+) -> list[dict]:
+    """Which requirements connect the most roles.
+
+    ``measure="degree"`` (default): the share of all roles that require the item (bipartite
+    degree centrality).  ``measure="betweenness"``: betweenness centrality in the bipartite
+    graph, how often the item lies on shortest paths between nodes (estimated from
+    ``sample`` random sources when given; exact betweenness is slow on a large taxonomy).
+
+    Each entry is an :func:`item_summary` plus ``roles`` (count) and ``score``; highest
+    first, ties by label.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["py", "sql"], "b": ["py"], "c": ["py", "r"]})
+    >>> [(c["iri"], c["roles"], round(c["score"], 3)) for c in item_centrality(G, top=2)]
+    [('py', 3, 1.0), ('r', 1, 0.333)]
+    """
+    layers = _check_by(by)
+    roles = roles_of(G)
+    items = [n for n, d in G.nodes(data=True) if d.get("layer") in layers]
+    if measure == "degree":
+        scores = {n: _prevalence(G, n) / len(roles) if roles else 0.0 for n in items}
+    elif measure == "betweenness":
+        sub = _restricted(G, layers)
+        kept = min(sample, sub.number_of_nodes()) if sample else None
+        scores = nx.betweenness_centrality(sub, k=kept, seed=seed)
+    else:
+        raise ValueError(f"unknown measure {measure!r}; use degree or betweenness")
+    ranked = sorted(items, key=lambda n: (-scores[n], G.nodes[n]["label"].lower(), n))
+    if top is not None:
+        ranked = ranked[:top]
+    return [
+        {**item_summary(G, n), "roles": _prevalence(G, n), "score": float(scores[n])}
+        for n in ranked
+    ]
+
+
+def co_occurring_items(G: nx.Graph, item: str, by: str = "all", k: int = 10) -> list[dict]:
+    """Requirements that appear together with ``item`` in the same roles.
+
+    Each entry is an :func:`item_summary` plus ``together`` (roles requiring both) and
+    ``jaccard`` of the two items' role sets; most frequent first.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["py", "sql"], "b": ["py", "sql"], "c": ["py", "r"]})
+    >>> [(c["iri"], c["together"]) for c in co_occurring_items(G, "py")]
+    [('sql', 2), ('r', 1)]
+    """
+    layers = _check_by(by)
+    if item not in G or G.nodes[item].get("layer") == "role":
+        raise NotFound(f"{item!r} is not a requirement in this graph")
+    roles = set(G[item])
+    together: Counter = Counter()
+    for role in roles:
+        for other in G[role]:
+            if other != item and G.nodes[other].get("layer") in layers:
+                together[other] += 1
+    def jac(other):
+        theirs = set(G[other])
+        return len(roles & theirs) / len(roles | theirs)
+
+    ranked = sorted(together, key=lambda n: (-together[n], -jac(n),
+                                             G.nodes[n]["label"].lower(), n))[:k]
+    return [{**item_summary(G, n), "together": together[n], "jaccard": jac(n)} for n in ranked]
+
+
+def role_components(G: nx.Graph, by: str = "all") -> list[list[str]]:
+    """Groups of roles connected through shared requirements (connected components of the
+    bipartite graph), largest first; each group sorted by IRI.
+
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x"], "b": ["x", "y"], "c": ["z"]})
+    >>> role_components(G)
+    [['a', 'b'], ['c']]
+    """
+    groups = []
+    for component in nx.connected_components(_restricted(G, _check_by(by))):
+        roles = sorted(n for n in component if G.nodes[n]["layer"] == "role")
+        if roles:
+            groups.append(roles)
+    return sorted(groups, key=lambda g: (-len(g), g[0]))
+
+
+def role_communities(
+    G: nx.Graph, by: str = "all", *, k: int = 10, resolution: float = 1.0, seed: int = 0
+) -> list[list[str]]:
+    """Communities of similar roles: Louvain on the k-nearest-neighbour role projection
+    (Jaccard-weighted), largest first; each community sorted by IRI.
+
+    Using each role's ``k`` closest neighbours keeps this fast on a large taxonomy, where
+    nearly every pair of roles shares something.  The ``seed`` makes it deterministic.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({
+    ...     "a": ["x", "y", "z"], "b": ["x", "y", "z"], "c": ["p", "q", "r"],
+    ...     "d": ["p", "q", "r"], "e": ["x", "z"]})
+    >>> role_communities(G, k=2)
+    [['a', 'b', 'e'], ['c', 'd']]
+    """
+    P = role_projection(G, by, "jaccard", k=k)
+    found = nx.community.louvain_communities(P, weight="weight", resolution=resolution,
+                                             seed=seed)
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def ego_network(
+    G: nx.Graph, role: str, by: str = "all", *, radius: int = 2, max_roles: int | None = None
+) -> nx.Graph:
+    """The neighbourhood of ``role``: its requirements (radius 1) and the roles sharing them
+    (radius 2), with the edges among them.
+
+    ``max_roles`` (with radius 2) keeps only the most similar other roles (by Jaccard) and
+    the requirements of the kept roles; without it, radius 2 on a large taxonomy reaches
+    most roles.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x"], "b": ["x", "y"], "c": ["z"]})
+    >>> sorted(ego_network(G, "a"))
+    ['a', 'b', 'x']
+    >>> sorted(ego_network(G, "a", radius=1))
+    ['a', 'x']
+    """
+    sub = _restricted(G, _check_by(by))
+    _role(G, role)
+    if max_roles is None or radius < 2:
+        return nx.ego_graph(sub, role, radius=radius).copy()
+    roles = [role, *(s["iri"] for s in similar_roles(G, role, k=max_roles, by=by))]
+    return sub.subgraph(set(roles).union(*(sub[r] for r in roles))).copy()
+
+
+def overlap_view(
+    G: nx.Graph,
+    *,
+    center: str | None = None,
+    roles: Iterable[str] | None = None,
+    by: str = "all",
+    k: int = 8,
+    max_roles: int | None = 40,
+    max_items: int | None = 150,
+    industries: bool = False,
+) -> nx.Graph:
+    """The overlap graph to draw or export: some roles, their requirements, and which
+    requirements they share.
+
+    Which roles: ``center`` and its ``k`` most similar roles (an ego network); else
+    ``roles``; else all roles, or the ``max_roles`` most central ones (:func:`central_roles`)
+    when there are more.  Which requirements: those of the chosen roles in the layers of
+    ``by`` (plus industries when ``industries``), at most ``max_items`` — the ones most
+    shared among the chosen roles first.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A requirement graph.
+    center : str, optional
+        A role IRI: show its ego network.
+    roles : iterable of str, optional
+        Show these roles (when there is no ``center``).
+    by : {"all", "skills", "tools"}
+        Which requirement layers to show.
+    k : int
+        How many similar roles join ``center``.
+    max_roles, max_items : int or None
+        Caps on roles (without ``center`` or ``roles``) and requirements; None for no cap.
+    industries : bool
+        Add the industries that hire the roles.
+
+    Returns
+    -------
+    networkx.Graph
+        A new graph.  Every node gets ``degree`` (in the view) and ``status``: ``role``,
+        ``shared`` (required by two or more roles of the view) or ``specific`` (by one);
+        requirements get ``shared_by`` (that count).  ``graph`` records ``center``, ``by``,
+        ``truncated`` and ``roles_total``.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y", "z"], "c": ["q"]})
+    >>> V = overlap_view(G, roles=["a", "b"])
+    >>> sorted((n, d["status"]) for n, d in V.nodes(data=True))
+    [('a', 'role'), ('b', 'role'), ('x', 'specific'), ('y', 'shared'), ('z', 'specific')]
+    """
+    layers = set(_check_by(by)) | ({"industry"} if industries else set())
+    all_roles = roles_of(G)
+    truncated = False
+    if center is not None:
+        _role(G, center)
+        chosen = [center, *(s["iri"] for s in similar_roles(G, center, k=k, by=by))]
+    elif roles is not None:
+        chosen = [_role(G, r) for r in dict.fromkeys(roles)]
+    elif max_roles is not None and len(all_roles) > max_roles:
+        chosen = [r for r, _ in central_roles(G, by, max_roles)]
+        truncated = True
+    else:
+        chosen = all_roles
+    counts: Counter = Counter()
+    for role in chosen:
+        for item in G[role]:
+            if G.nodes[item].get("layer") in layers:
+                counts[item] += 1
+    items = sorted(counts, key=lambda n: (-counts[n], -_prevalence(G, n),
+                                          G.nodes[n]["label"].lower(), n))
+    if max_items is not None and len(items) > max_items:
+        items = items[:max_items]
+        truncated = True
+    V = G.subgraph([*chosen, *items]).copy()
+    V.graph.update(
+        name="careerkg overlap view", by=by, center=center or "", truncated=truncated,
+        roles_total=len(all_roles),
+    )
+    for node, data in V.nodes(data=True):
+        data["degree"] = V.degree(node)
+        if data["layer"] == "role":
+            data["status"] = "role"
+        else:
+            data["shared_by"] = counts[node]
+            data["status"] = "shared" if counts[node] >= 2 else "specific"
+    return V

@@ -1,0 +1,215 @@
+"""Salary figures of roles: the ``ckg:SalaryFigure`` observations (overall, by experience
+level, location and industry) as the compare view shows them, each worded with its qualifier
+("about $89,000", "over $150,000", "10–20% lower than Tech hubs").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .labels import label_pattern, local_name, pick_label
+from .namespaces import CKG, SCHEMA
+from .store import Store
+
+__all__ = ["SalaryFigure", "salary_figures", "salary_wording"]
+
+
+_QUALIFIERS = {
+    CKG + "Exact": "exact",
+    CKG + "Approximate": "approximate",
+    CKG + "AtLeast": "at-least",
+    CKG + "UpTo": "up-to",
+    CKG + "RelativeRange": "relative-range",
+}
+_DIMENSIONS = {
+    CKG + "OverallDimension": "overall",
+    CKG + "ExperienceDimension": "experience",
+    CKG + "LocationDimension": "location",
+    CKG + "IndustryDimension": "industry",
+}
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+@dataclass(frozen=True)
+class SalaryFigure:
+    """One ``ckg:SalaryFigure`` as the compare view needs it."""
+
+    iri: str
+    role: str
+    dimension: str  # overall | experience | location | industry
+    group: str | None  # the level / location / industry IRI
+    group_label: str
+    group_order: int | None
+    qualifier: str  # exact | approximate | at-least | up-to | relative-range
+    amount: Decimal | None
+    currency: str | None
+    stated_as: str | None
+    year: str | None
+    relative_min: Decimal | None = None
+    relative_max: Decimal | None = None
+    relative_to_amount: Decimal | None = None
+    relative_to_label: str | None = None
+
+    @property
+    def wording(self) -> str:
+        """How the figure reads: ``about $89,000``, ``over $150,000``, ``10–20% lower than
+        Tech hubs``."""
+        text = salary_wording(
+            self.qualifier, self.amount, self.currency, self.relative_min, self.relative_max
+        )
+        if self.qualifier == "relative-range" and self.relative_to_label:
+            text += f" than {self.relative_to_label}"
+        return text
+
+    @property
+    def band(self) -> tuple[Decimal, Decimal] | None:
+        """For a relative range with a known base amount: the low and high amounts."""
+        if self.qualifier != "relative-range" or self.relative_to_amount is None:
+            return None
+        low = self.relative_min if self.relative_min is not None else self.relative_max
+        high = self.relative_max if self.relative_max is not None else self.relative_min
+        if low is None:
+            return None
+        base = self.relative_to_amount
+        return (base * (1 + low), base * (1 + high))
+
+    def to_dict(self) -> dict:
+        band = self.band
+        return {
+            "iri": self.iri, "role": self.role, "dimension": self.dimension,
+            "group": self.group, "group_label": self.group_label,
+            "qualifier": self.qualifier, "wording": self.wording,
+            "amount": float(self.amount) if self.amount is not None else None,
+            "currency": self.currency, "stated_as": self.stated_as, "year": self.year,
+            "band": [float(band[0]), float(band[1])] if band else None,
+        }
+
+
+def salary_wording(
+    qualifier: str,
+    amount: Decimal | float | None,
+    currency: str | None = "USD",
+    relative_min: Decimal | float | None = None,
+    relative_max: Decimal | float | None = None,
+) -> str:
+    """A figure as a person reads it, showing its qualifier.
+
+    Examples
+    --------
+    >>> salary_wording("at-least", 150000)
+    'over $150,000'
+    >>> salary_wording("approximate", 89000)
+    'about $89,000'
+    >>> salary_wording("up-to", 115000), salary_wording("exact", 112806)
+    ('up to $115,000', '$112,806')
+    >>> salary_wording("relative-range", None, None, -0.20, -0.10)
+    '10–20% lower'
+    """
+    if qualifier == "relative-range":
+        values = sorted(abs(float(v)) * 100 for v in (relative_min, relative_max)
+                        if v is not None)
+        if not values:
+            return "relative range"
+        sign = float(relative_min if relative_min is not None else relative_max)
+        direction = "lower" if sign < 0 else "higher"
+        span = f"{values[0]:g}–{values[-1]:g}" if values[0] != values[-1] else f"{values[0]:g}"
+        return f"{span}% {direction}"
+    if amount is None:
+        return "no amount"
+    sign = _CURRENCY_SIGNS.get(currency or "", "")
+    number = f"{Decimal(str(amount)):,.0f}"
+    money = f"{sign}{number}" if sign else f"{number} {currency}".strip()
+    prefix = {"approximate": "about ", "at-least": "over ", "up-to": "up to "}.get(qualifier, "")
+    return prefix + money
+
+
+def _salary_query(roles: list[str]) -> str:
+    values = " ".join(f"<{r}>" for r in roles)
+    return f"""SELECT ?fig ?role ?dimension ?qualifier ?amount ?currency ?statedAs ?year
+       ?group ?groupP ?groupR ?order ?relMin ?relMax ?baseAmount ?baseP ?baseR WHERE {{
+  VALUES ?role {{ {values} }}
+  ?fig a <{CKG}SalaryFigure> ; <{CKG}role> ?role .
+  OPTIONAL {{ ?fig <{CKG}dimension> ?dimension }}
+  OPTIONAL {{ ?fig <{CKG}qualifier> ?qualifier }}
+  OPTIONAL {{ ?fig <{CKG}amount> ?amount }}
+  OPTIONAL {{ ?fig <{SCHEMA}currency> ?currency }}
+  OPTIONAL {{ ?fig <{CKG}statedAs> ?statedAs }}
+  OPTIONAL {{ ?fig <{CKG}year> ?year }}
+  OPTIONAL {{ ?fig <{CKG}experienceLevel>|<{CKG}location>|<{CKG}industry> ?group .
+             {label_pattern("group", "group")}
+             OPTIONAL {{ ?group <{CKG}position> ?order }} }}
+  OPTIONAL {{ ?fig <{CKG}relativeMin> ?relMin }}
+  OPTIONAL {{ ?fig <{CKG}relativeMax> ?relMax }}
+  OPTIONAL {{ ?fig <{CKG}relativeTo> ?relTo
+             OPTIONAL {{ ?relTo <{CKG}amount> ?baseAmount }}
+             OPTIONAL {{ ?relTo <{CKG}experienceLevel>|<{CKG}location>|<{CKG}industry> ?base .
+                        {label_pattern("base", "base")} }} }}
+}}"""
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
+    """The salary figures of some roles, read with one query.
+
+    Parameters
+    ----------
+    store : Store
+        Where the ``ckg:SalaryFigure`` observations are.
+    roles : iterable of str
+        Role IRIs.
+
+    Returns
+    -------
+    list of SalaryFigure
+        Ordered by dimension (overall, experience, location, industry), then the group's
+        ``ckg:position`` or label, then the order of ``roles``.
+
+    Examples
+    --------
+    >>> from careerkg.graph.factory import open_store
+    >>> ds = "https://w3id.org/careerkg/id/role/data-scientist"
+    >>> figures = salary_figures(open_store(None), [ds])
+    >>> all(f.role == ds for f in figures)
+    True
+    """
+    roles = list(dict.fromkeys(roles))
+    if not roles:
+        return []
+    found: dict[str, SalaryFigure] = {}
+    for row in store.query(_salary_query(roles)).to_python():
+        if row["fig"] in found:
+            continue
+        group = row.get("group")
+        order = row.get("order")
+        found[row["fig"]] = SalaryFigure(
+            iri=row["fig"], role=row["role"],
+            dimension=_DIMENSIONS.get(row.get("dimension", ""), "overall"),
+            group=group,
+            group_label=(pick_label(row, "group") or local_name(group)) if group else "Overall",
+            group_order=int(order) if isinstance(order, int) else None,
+            qualifier=_QUALIFIERS.get(row.get("qualifier", ""), "exact"),
+            amount=_decimal(row.get("amount")),
+            currency=str(row["currency"]) if "currency" in row else None,
+            stated_as=str(row["statedAs"]) if "statedAs" in row else None,
+            year=str(row["year"]) if "year" in row else None,
+            relative_min=_decimal(row.get("relMin")),
+            relative_max=_decimal(row.get("relMax")),
+            relative_to_amount=_decimal(row.get("baseAmount")),
+            relative_to_label=pick_label(row, "base"),
+        )
+    dims = list(_DIMENSIONS.values())
+    return sorted(
+        found.values(),
+        key=lambda f: (dims.index(f.dimension), f.group_order if f.group_order is not None
+                       else 1 << 30, f.group_label.lower(), roles.index(f.role), f.iri),
+    )
