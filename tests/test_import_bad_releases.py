@@ -18,8 +18,8 @@ from conftest import FIXTURES, OxigraphServer
 from test_import_malformed import expect_error, state
 
 from careerkg.graph.errors import InputError
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
-from careerkg.graph.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

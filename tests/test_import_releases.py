@@ -20,10 +20,10 @@ import pytest
 import rdflib
 from seed_fixture import run_canned
 
+from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.library import canned_query
 from careerkg.graph.namespaces import CKG
-from careerkg.graph.store import open_store
 from careerkg.graph.validate import validate_graph
 from careerkg.server import create_app
 
