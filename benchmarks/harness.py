@@ -12,8 +12,10 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
    no location, loaded over HTTP): query latency and memory;
 8. role similarity (careerkg vs networkx);
 
-then start-up time of ``careerkg serve`` on the seed graph, and search latency on a generated
-vocabulary the size of the full graph (a hundredth of it in tiny mode).  Engines disagreeing,
+then start-up time of ``careerkg serve`` on the seed graph, search latency on a generated
+vocabulary the size of the full graph (a hundredth of it in tiny mode), and (not in tiny mode)
+the full ``careerkg build`` of ``data/`` with its wall and CPU time.  ``measures=["build"]``
+runs only the named measures.  Engines disagreeing,
 a server failing to start or a measure erroring are reported as problems: the run still
 writes its table, and exits 1.
 """
@@ -36,6 +38,7 @@ from pathlib import Path
 from .datasets import Dataset, prepare_generated, prepare_onet, prepare_seed
 from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
+from .measure_build import measure_build
 from .measure_load import measure_load_and_export
 from .measure_queries import measure_queries
 from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
@@ -211,8 +214,12 @@ def _measure_in_memory(ds: Dataset, mode: Mode, reference, rows: list[Row],
         quads.unlink(missing_ok=True)
 
 
+#: Measures that can be run alone (``python -m benchmarks --measure build``).
+ALONE = ("build",)
+
+
 def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
-        sizes: list[str] | None = None) -> int:
+        sizes: list[str] | None = None, measures: list[str] | None = None) -> int:
     """Run every measure of ``mode``; print the table, write JSON to ``out`` and Markdown
     beside it.  Returns the exit status: 0, or 1 when any problem was found.
 
@@ -228,6 +235,8 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
         Keep the scratch stores afterwards (for profiling).
     sizes
         Only these sizes (``seed``, ``onet``, ``esco``), all by default.
+    measures
+        Only these measures of :data:`ALONE` (then no size is measured).
     """
     log = Progress()
     started = time.perf_counter()
@@ -242,7 +251,8 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     problems: list[str] = []
     notes: list[str] = []
     datasets: dict[str, dict] = {}
-    wanted = set(sizes or ("seed", "onet", "esco"))
+    wanted = set() if measures else set(sizes or ("seed", "onet", "esco"))
+    alone = set(measures or ())
     preparers = [("seed", lambda: prepare_seed(work))]
     if mode.onet:
         preparers.append(("onet", lambda: prepare_onet(work)))
@@ -283,6 +293,22 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"start-up: {error}")
                 traceback.print_exc()
+        if alone or (not sizes and mode.name != "tiny"):
+            log("careerkg build of data/ (wall and CPU time)")
+            try:
+                rows += measure_build(work)
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"build: {error}")
+                traceback.print_exc()
+        if not alone:
+            _search(mode, rows, problems, log)
+    finally:
+        pool.close()
+    _finish(rows, largest, meta, notes, problems, datasets, started, out, work, keep)
+    return 1 if problems else 0
+
+
+def _search(mode: Mode, rows: list[Row], problems: list[str], log: Progress) -> None:
         log("search latency")
         try:
             scale = 0.01 if mode.name == "tiny" else 1.0
@@ -292,8 +318,11 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
         except Exception as error:  # noqa: BLE001
             problems.append(f"search: {error}")
             traceback.print_exc()
-    finally:
-        pool.close()
+
+
+def _finish(rows: list[Row], largest: str | None, meta: dict, notes: list[str],
+            problems: list[str], datasets: dict, started: float, out: Path, work: Path,
+            keep: bool) -> None:
     for row in rows:
         verdict(row, largest or "")
     meta["finished"] = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -316,4 +345,3 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     print(f"wrote {out} and {out.with_suffix('.md')}")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if problems else 0
