@@ -1,6 +1,7 @@
 """The ESCO, BLS and crosswalk importers on the real files the repository ships (``data/``).
 
-One store holds them all (importing ESCO 1.1.1 takes a while).  Every expected value is
+One store holds them all: the full graph of ``careerkg build`` (the session's ``full_store``,
+built once and cached by the data's digest), O*NET 29.2 included.  Every expected value is
 computed here from the raw files — the zips read with ``zipfile`` and ``csv``, the workbooks
 with openpyxl — not through the importers' code.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import rdflib
+from conftest import full_store_reports
 from seed_fixture import run_canned
 
 from careerkg.graph.factory import open_store
@@ -104,31 +106,19 @@ def select(store, text, **options):
 
 # -- the store --------------------------------------------------------------------------------
 
-def onet_titles_folder(folder: Path) -> Path:
-    """An O*NET text-format folder holding only the occupations' codes and titles, taken
-    from the real O*NET-SOC crosswalk, so that the BLS figures' roles exist with their
-    labels (the O*NET database itself is imported by the O*NET importer's own tests)."""
-    folder.mkdir()
-    lines = ["O*NET-SOC Code\tTitle\tDescription"]
-    lines += [f"{r['O*NET-SOC 2019 Code']}\t{r['O*NET-SOC 2019 Title']}\t"
-              f"{r['O*NET-SOC 2019 Title']} (O*NET-SOC {r['O*NET-SOC 2019 Code']})"
-              for r in sheet_rows(SOC_CROSSWALK, header_row=4)]
-    (folder / "Occupation Data.txt").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    (folder / "Technology Skills.txt").write_text(
-        "O*NET-SOC Code\tExample\tCommodity Code\tCommodity Title\tHot Technology\r\n",
-        encoding="utf-8")
-    return folder
+class _Report:
+    """An import report of the full build, as :func:`full_store_reports` keeps it."""
+
+    def __init__(self, saved: dict):
+        self.counts = saved["counts"]
+        self.warnings = saved["warnings"]
 
 
 @pytest.fixture(scope="module")
-def kg(tmp_path_factory):
-    store = open_store(None)
-    store.reports = {
-        kind: import_source(kind, store, path) for kind, path in (
-            ("esco", ESCO_DIR), ("bls", BLS_DIR), ("crosswalk", CROSSWALKS),
-            ("onet", onet_titles_folder(tmp_path_factory.mktemp("onet") / "onet")),
-        )
-    }
+def kg(full_store):
+    """The full graph (O*NET 29.2, ESCO, BLS, crosswalk), built once for the session."""
+    store = open_store(str(full_store))
+    store.reports = {k: _Report(v) for k, v in full_store_reports(full_store).items()}
     yield store
     store.close()
 
@@ -310,6 +300,31 @@ def test_compare_shows_bls_wages_next_to_the_seeds(kg):
         assert f"${row[stat]['amount']:,.0f}" in html, stat
     assert f'data-figure="{ID}bls/oews-2024/15-2051.00/median"' in html
     assert "$96,492" in html  # the seed's figure, in the same chart
+    # the BLS bars are labelled by their statistic, the seed's by "Overall"
+    labels = re.findall(r'class="group-label"[^>]*>([^<]+)<', html)
+    assert labels[:7] == ["Overall", "10th percentile", "25th percentile", "Mean", "Median",
+                          "75th percentile", "90th percentile"], labels
+
+
+def test_role_page_lists_its_bls_wages(kg, oews):
+    """The role page of O*NET's Data Scientists: a salary section with every BLS statistic's
+    amount (from the raw workbook) and its qualifier."""
+    row = next(r for r in oews if r["OCC_CODE"] == "15-2051" and r["O_GROUP"] == "detailed")
+    client = create_app({"STORE": kg, "TESTING": True}).test_client()
+    answer = client.get("/id/onet/occupation/15-2051.00")
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    section = html[html.index('class="role-salaries"'):]
+    section = section[:section.index("</section>")]
+    names = {"A_PCT10": "10th percentile", "A_PCT25": "25th percentile", "A_MEDIAN": "Median",
+             "A_MEAN": "Mean", "A_PCT75": "75th percentile", "A_PCT90": "90th percentile"}
+    for column, name in names.items():
+        cells = re.search(rf"<th scope=\"row\">{name}</th>\s*<td class=\"amount\">([^<]+)",
+                          section)
+        assert cells, name
+        assert cells.group(1).strip() == f"${Decimal(str(row[column])):,.0f}", name
+    assert section.count('data-qualifier="exact"') == len(names)
+    assert "Bureau of Labor Statistics" in section and "2024" in section
 
 
 def test_bls_figures_conform_to_the_salary_shapes(kg):
@@ -361,3 +376,4 @@ def test_crosswalk_isco_rows_link_groups(kg):
     report = kg.reports["crosswalk"]
     assert 0 < report.counts["isco_links"] <= len(isco)
     assert report.counts["occupation_links"] + report.counts["isco_links"] <= len(pairs)
+
