@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import full_store_reports
 
 from careerkg.graph.importers.build import STEPS
+
+# The session's full build (when not cached) runs in the first test's time: about 55 s of CPU,
+# several times that in wall time on a shared machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def test_build_of_the_full_graph_counts_and_is_then_a_no_op(full_store, cli):

@@ -196,6 +196,7 @@ def test_the_commands_with_output_are_all_listed():
     assert {name.split()[0] for name in OUTPUT_COMMANDS} == set(main.commands) - {"serve"}
 
 
+@pytest.mark.timeout(1800)  # build: on the session's full graph, built first if not cached
 @pytest.mark.parametrize("name", sorted(OUTPUT_COMMANDS))
 def test_a_closed_pipe_ends_a_command_quietly(name, tmp_path, request):
     """`careerkg info | head -1`: the reader goes away; no "Broken pipe" error, no trace."""

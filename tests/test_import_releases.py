@@ -47,6 +47,9 @@ PREFIXES = f"PREFIX ckg: <{CKG}> PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> "
 SEED_DS = ID + "role/data-scientist"
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
+# The session's full build (when not cached) runs in the first test's time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
+
 
 # -- the raw files, read independently -----------------------------------------------------
 
