@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .harness import ALONE, MODES, RESULTS_DIR, run
+from .harness import MODES, RESULTS_DIR, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +30,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSON file to write (Markdown is written beside it) "
                         "[default: benchmarks/results/latest.json]")
     parser.add_argument("--size", dest="sizes", action="append",
-                        choices=["seed", "onet", "esco"],
-                        help="measure only this size (repeatable)")
-    parser.add_argument("--measure", dest="measures", action="append", choices=ALONE,
-                        help="run only this measure (repeatable; build: `careerkg build` of "
+                        choices=["seed", "onet", "esco", "onet-29.2", "build"],
+                        help="measure only this size (repeatable; build: `careerkg build` of "
                         "data/, wall and CPU time)")
     parser.add_argument("--work", type=Path, default=None,
                         help="scratch directory for the stores [default: benchmarks/.data/run]")
@@ -41,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the scratch stores afterwards (to profile against them)")
     args = parser.parse_args(argv)
     mode = MODES["quick" if args.quick else "tiny" if args.tiny else "full"]
-    return run(mode, args.out, work=args.work, keep=args.keep, sizes=args.sizes,
-               measures=args.measures)
+    return run(mode, args.out, work=args.work, keep=args.keep, sizes=args.sizes)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 setting ``X`` may be given as ``CAREERKG_X``, see :func:`settings_from_environment`), then
 ``config`` (:func:`resolve`).  This module is the one reader of the app's ``CAREERKG_*``
 variables: ``careerkg serve`` passes only the options given on its command line and reads
-the rest (its gunicorn settings too) through :func:`resolve`.
+the rest (its server settings too) through :func:`resolve`.
 Every key is documented in :data:`DOCUMENTATION` (and in ``docs/server.md``); a test fails
 when one is not.
 """
@@ -99,8 +99,8 @@ DOCUMENTATION: dict[str, str] = {
     "ADMIN_MAX_CONTENT_LENGTH": "Largest request body in bytes on the admin API (uploads and "
     "imports), once the token is checked.",
     "MAX_QUERY_LENGTH": "Longest SPARQL query in characters; a longer one is answered 400. "
-    "(A GET request line longer than 8,190 bytes, the most gunicorn takes, is answered 414 "
-    "with the advice to send the query by POST.)",
+    "(A GET request line longer than 8,190 bytes is answered 414 with the advice to send the "
+    "query by POST.)",
     "MAX_CONCURRENT_PER_CLIENT": "Requests one client may have in progress at once; more are "
     "answered 429 with Retry-After (0: no limit).",
     "RATE_LIMIT": "Requests one client may make per RATE_PERIOD (a token bucket: bursts up to "

@@ -297,7 +297,7 @@ def _elements(path: Path) -> dict[str, str]:
 def documented_threshold() -> float:
     """The importance cut-off docs/import.md states for Skills / Knowledge links."""
     docs = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
-    found = re.findall(r"importance \(scale IM, 1–5\) is at least (\d+(?:\.\d+)?)", docs)
+    found = re.findall(r"importance(?: \(scale IM, 1–5\))? is at least (\d+(?:\.\d+)?)", docs)
     assert len(found) == 1, "docs/import.md states the importance cut-off once"
     return float(found[0])
 
