@@ -171,8 +171,10 @@ def oxigraph_server(tmp_path_factory):
 
 # -- the full graph, built once per data and code digest --------------------------------------
 
-#: What a built full graph depends on: the data, the importers and the ontology.
-_FULL_STORE_INPUTS = ("data", "graph", "ontology")
+#: What a built full graph depends on: the data, the importers, the store, the seed and the
+#: ontology (not the views above them).
+_FULL_STORE_INPUTS = ("data", "graph/importers", "graph/seed", "graph/store.py",
+                      "graph/builtin.py", "ontology")
 
 
 def _full_store_digest() -> str:
@@ -180,7 +182,8 @@ def _full_store_digest() -> str:
 
     digest = hashlib.sha256()
     for top in _FULL_STORE_INPUTS:
-        for path in sorted((ROOT / top).rglob("*")):
+        paths = [ROOT / top] if (ROOT / top).is_file() else sorted((ROOT / top).rglob("*"))
+        for path in paths:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
                 digest.update(path.read_bytes())
@@ -190,7 +193,7 @@ def _full_store_digest() -> str:
 @pytest.fixture(scope="session")
 def full_store(request) -> Path:
     """The directory of a disk store holding the full graph (``careerkg build`` of data/),
-    built once and cached on disk by the digest of data/, graph/ and ontology/ (in pytest's
+    built once and cached on disk by the digest of what it is built from (in pytest's
     cache, ``.pytest_cache/d/full-store/<digest>``, or the temporary folder without it), so
     that test modules and later sessions share it.  Beside it, ``reports.json`` holds the
     build's import reports (source → counts and warnings).  Open it with
