@@ -43,7 +43,8 @@ ESCO_ONET = CROSSWALKS / "ESCO_to_ONET-SOC.xlsx"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 ID = "https://w3id.org/careerkg/id/"
-PREFIXES = f"PREFIX ckg: <{CKG}> PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> "
+PREFIXES = (f"PREFIX ckg: <{CKG}> PREFIX skos: <{SKOS}> PREFIX rdfs: <{RDFS}> "
+            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> ")
 SEED_DS = ID + "role/data-scientist"
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
@@ -334,7 +335,9 @@ def test_bls_figures_conform_to_the_salary_shapes(kg):
     roles = [onet_role(c) for c in ("15-2051.00", "11-1011.00", "27-2011.00")]
     values = " ".join(f"<{r}>" for r in roles)
     subset = kg.query(PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-        {{ VALUES ?s {{ {values} }} ?s ?p ?o }}
+        {{ VALUES ?s {{ {values} }} ?s ?p ?o  # the roles themselves, not what they link to
+           FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel, skos:definition,
+                         <http://purl.org/dc/terms/source>)) }}
         UNION {{ VALUES ?role {{ {values} }} ?s ckg:role ?role ; ?p ?o }}
         UNION {{ VALUES ?role {{ {values} }} ?f ckg:role ?role ;
                  <http://purl.org/linked-data/cube#dataSet>|<http://purl.org/dc/terms/source>
