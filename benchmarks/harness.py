@@ -17,7 +17,9 @@ then start-up time of ``careerkg serve`` on the seed graph, search latency on a 
 vocabulary the size of the full graph (a hundredth of it in tiny mode), and the overlap
 analytics on O*NET 29.2 imported without Related Occupations (size ``onet-29.2``, not in tiny
 mode): the similarity's precision against O*NET's Related Occupations, and the time of
-similar, next and path (:mod:`benchmarks.measure_overlap`).  Engines disagreeing,
+similar, next and path (:mod:`benchmarks.measure_overlap`), and (size ``build``, not in
+tiny mode) the full ``careerkg build`` of ``data/`` with its wall and CPU time.  Engines
+disagreeing,
 a server failing to start or a measure erroring are reported as problems: the run still
 writes its table, and exits 1.
 """
@@ -46,6 +48,7 @@ from .datasets import (
 )
 from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
+from .measure_build import measure_build
 from .measure_http import (
     BareFlaskServer,
     RdflibEndpointServer,
@@ -311,7 +314,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     keep
         Keep the scratch stores afterwards (for profiling).
     sizes
-        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``), all by default.
+        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``, ``build``), all by default.
     """
     log = Progress()
     started = time.perf_counter()
@@ -326,7 +329,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     problems: list[str] = []
     notes: list[str] = []
     datasets: dict[str, dict] = {}
-    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2"))
+    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2", "build"))
     preparers = [("seed", lambda: prepare_seed(work))]
     if mode.onet:
         preparers.append(("onet", lambda: prepare_onet(work)))
@@ -388,6 +391,13 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"search: {error}")
                 traceback.print_exc()
+        if "build" in wanted and mode.name != "tiny":
+            log("careerkg build of data/ (wall and CPU time)")
+            try:
+                rows += measure_build(work)
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"build: {error}")
+                traceback.print_exc()
     finally:
         pool.close()
     for row in rows:
@@ -412,4 +422,3 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     print(f"wrote {out} and {out.with_suffix('.md')}")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if problems else 0

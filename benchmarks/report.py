@@ -69,6 +69,7 @@ TARGETS: dict[str, Target] = {
                                   "largest"),
     # issue 13: the role network of every O*NET role drawn and on the screen
     "overlap view": Target("≤ 2 s", (Check("abs_max", 2.0),)),
+    "build": Target("≤ 120 s (issue 11)", (Check("abs_max", 120.0),)),
 }
 #: The servers run on disk stores and again on in-memory stores; the targets are the same.
 TARGETS["query latency (in memory)"] = TARGETS["query latency"]
