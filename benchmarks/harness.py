@@ -10,13 +10,16 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
 6. memory of both servers' process trees; stop the servers;
 7. the same servers on in-memory stores (``careerkg serve --data``, ``oxigraph serve`` with
    no location, loaded over HTTP): query latency and memory;
-8. role similarity (careerkg vs networkx);
+8. role similarity (careerkg vs networkx); on O*NET, the overlap view of every role drawn
+   in a real Chromium (time to a drawn view, and a frame right after it);
 
 then start-up time of ``careerkg serve`` on the seed graph, search latency on a generated
 vocabulary the size of the full graph (a hundredth of it in tiny mode), and the overlap
 analytics on O*NET 29.2 imported without Related Occupations (size ``onet-29.2``, not in tiny
 mode): the similarity's precision against O*NET's Related Occupations, and the time of
-similar, next and path (:mod:`benchmarks.measure_overlap`).  Engines disagreeing,
+similar, next and path (:mod:`benchmarks.measure_overlap`), and (size ``build``, not in
+tiny mode) the full ``careerkg build`` of ``data/`` with its wall and CPU time.  Engines
+disagreeing,
 a server failing to start or a measure erroring are reported as problems: the run still
 writes its table, and exits 1.
 """
@@ -45,6 +48,7 @@ from .datasets import (
 )
 from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
+from .measure_build import measure_build
 from .measure_http import (
     BareFlaskServer,
     RdflibEndpointServer,
@@ -55,6 +59,7 @@ from .measure_http import (
 )
 from .measure_load import measure_load_and_export
 from .measure_overlap import measure_overlap
+from .measure_overlap_view import measure_overlap_view
 from .measure_queries import measure_queries
 from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
 from .measure_servers import measure_startup, memory_rows
@@ -209,6 +214,11 @@ def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Pr
     found, issues = measure_similarity(ds, mode.similarity, mode.networkx_seconds)
     rows += found
     problems += issues
+    if ds.name == "onet":
+        log(f"{ds.name}: the overlap view of every role, drawn in Chromium")
+        found, issues = measure_overlap_view(ds, mode.load_reps + 2, ds.root / "logs")
+        rows += found
+        problems += issues
 
 
 def largest_name(mode: Mode) -> str:
@@ -304,7 +314,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     keep
         Keep the scratch stores afterwards (for profiling).
     sizes
-        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``), all by default.
+        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``, ``build``), all by default.
     """
     log = Progress()
     started = time.perf_counter()
@@ -319,7 +329,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     problems: list[str] = []
     notes: list[str] = []
     datasets: dict[str, dict] = {}
-    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2"))
+    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2", "build"))
     preparers = [("seed", lambda: prepare_seed(work))]
     if mode.onet:
         preparers.append(("onet", lambda: prepare_onet(work)))
@@ -381,6 +391,13 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"search: {error}")
                 traceback.print_exc()
+        if "build" in wanted and mode.name != "tiny":
+            log("careerkg build of data/ (wall and CPU time)")
+            try:
+                rows += measure_build(work)
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"build: {error}")
+                traceback.print_exc()
     finally:
         pool.close()
     for row in rows:
@@ -405,4 +422,3 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     print(f"wrote {out} and {out.with_suffix('.md')}")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if problems else 0

@@ -133,6 +133,8 @@ def serve(host, port, data_files, timeout, workers, max_rows, access_log, log_fo
         "CAREERKG_STORE": store or None,
         "CAREERKG_UPDATE_ENDPOINT": update_endpoint or None,
         "CAREERKG_DATA": [str(p.resolve()) for p in data_files],
+        # the deployed server warms its caches unless CAREERKG_WARM_UP says otherwise
+        **({} if "CAREERKG_WARM_UP" in os.environ else {"WARM_UP": True}),
         **{key: value for key, value in given.items() if value is not None},
     }
     settings = resolve(app_config)  # what the app will run with; a bad variable fails here

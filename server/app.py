@@ -38,6 +38,7 @@ from .front import Front
 from .headers import shared_headers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
+from .warmup import start_warm_up
 
 __all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
 
@@ -100,6 +101,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["careerkg"] = app_state
     if app_state.owns_store:
         atexit.register(_close_state, weakref.ref(app_state))
+    if app.config["WARM_UP"]:
+        start_warm_up(app_state.store)
     app.jinja_env.globals.update(
         local_url=local_url,
         external_href=external_href,

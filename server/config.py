@@ -33,6 +33,7 @@ DEFAULTS: dict = {
     "CAREERKG_DATA": [],
     "STORE": None,
     "ARTICLE": None,
+    "WARM_UP": False,
     "QUERY_TIMEOUT": 10.0,
     "MAX_ROWS": 10000,
     "MIN_WORKERS": 2,
@@ -73,6 +74,9 @@ DOCUMENTATION: dict[str, str] = {
     "ARTICLE": "Path of the source article's text file (CAREERKG_ARTICLE). When set, a passage's "
     "page shows the passage's text, read from this file at request time and checked against the "
     "article's recorded SHA-256; the article is never shipped with careerkg.",
+    "WARM_UP": "Build the search index and the role similarity caches in a background thread "
+    "at start-up, so the first visitor of search, compare, similar, next, path and the role "
+    "network does not wait for them (careerkg serve turns it on).",
     "QUERY_TIMEOUT": "Seconds a query may run before its worker process is killed (local "
     "stores) or the request abandoned (remote stores).",
     "MAX_ROWS": "Most rows (or triples) a query answer carries; a capped answer says so.",

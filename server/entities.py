@@ -24,6 +24,7 @@ from flask import (
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.namespaces import CKG, ID, OWL
 from careerkg.graph.results import QueryResult
+from careerkg.graph.salaries import salary_figures
 
 from .describe import LABEL_PREDICATES as _LABELS
 from .describe import (
@@ -84,8 +85,10 @@ def _describe(iri: str, fmt: str):
         if page.has_type(PASSAGE_CLASS):
             source = passage_source(store().query(passage_source_query(iri)),
                                     current_app.config.get("ARTICLE"))
+        is_role = page.has_type(ROLE_CLASS)
+        salaries = salary_figures(store(), [iri]) if is_role else []
         response = Response(render_template(
-            "entity.html", page=page, is_role=page.has_type(ROLE_CLASS),
+            "entity.html", page=page, is_role=is_role, salaries=salaries,
             alternates=_alternates(iri), source=source))
     else:
         body, meta = store().query_serialized(
