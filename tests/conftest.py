@@ -242,74 +242,11 @@ def seed_store():
     store.close()
 
 
-# -- the full graph (`careerkg build` of the repository's data/), cached by its digest ---------
-
-#: Where built full graphs are kept between test runs (CAREERKG_FULL_STORE_CACHE, else the
-#: pytest cache folder, .pytest_cache/d/careerkg-full-store).
-FULL_STORE_CACHE_VARIABLE = "CAREERKG_FULL_STORE_CACHE"
-
-
-def full_build_digest() -> str:
-    """What a built full graph depends on: the data the build's steps read, the steps, the
-    importers' code and version, the ontology and seed, and the store engine's version."""
-    import hashlib
-
-    import pyoxigraph
-
-    from careerkg.graph.importers.build import STEPS, default_data_dir
-    from careerkg.graph.importers.common import IMPORTER_VERSION
-
-    data_dir = default_data_dir()
-    inputs = [data_dir / step.folder for step in STEPS]
-    inputs += [ROOT / "graph" / "importers", ROOT / "ontology", ROOT / "graph" / "seed"]
-    digest = hashlib.sha256(f"{IMPORTER_VERSION}\0{STEPS!r}\0{pyoxigraph.__version__}".encode())
-    for top in inputs:
-        files = [top] if top.is_file() else sorted(
-            p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in files:
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
-
-
-def cached_full_store(cache: Path) -> Path:
-    """The full graph built by ``careerkg build`` into ``cache/<digest>``: built (in a
-    subprocess, as a user runs it) when that folder is missing, reused when it is there.
-    Do not write to it: copy it with :func:`copy_store` first."""
-    target = cache / full_build_digest()
-    if (target / "BUILT").is_file():
-        return target
-    cache.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "careerkg.cli", "build", "--quiet", "--format", "json",
-             "--store", str(building / "store")],
-            capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0:
-            raise RuntimeError(f"careerkg build failed ({done.returncode}):\n{done.stderr}")
-        (building / "BUILT").write_text(done.stdout)
-        with contextlib.suppress(OSError):  # another run may have finished the same build
-            building.rename(target)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return target
-
-
 def copy_store(store: Path, into: Path) -> Path:
-    """A writable copy of a store folder (``full_store``), as ``into``."""
+    """A writable copy of a store folder (such as :func:`full_store`'s), as ``into``: a
+    server locks and writes its store, and the cached full graph must stay as built."""
     shutil.copytree(store, into)
     return into
-
-
-@pytest.fixture(scope="session")
-def full_store(request) -> Path:
-    """The folder of the full graph (``careerkg build`` of data/), built once per digest and
-    kept between runs; read it, or copy it with ``copy_store`` (a server writes to its store).
-    Its build report (``careerkg build --format json``) is in ``BUILT`` beside it."""
-    cache = os.environ.get(FULL_STORE_CACHE_VARIABLE)
-    folder = Path(cache) if cache else request.config.cache.mkdir("careerkg-full-store")
-    return cached_full_store(folder) / "store"
 
 
 @pytest.fixture
