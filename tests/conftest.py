@@ -242,6 +242,13 @@ def seed_store():
     store.close()
 
 
+def copy_store(store: Path, into: Path) -> Path:
+    """A writable copy of a store folder (such as :func:`full_store`'s), as ``into``: a
+    server locks and writes its store, and the cached full graph must stay as built."""
+    shutil.copytree(store, into)
+    return into
+
+
 @pytest.fixture
 def memory_store():
     """A fresh in-memory store with the ontology and seed loaded (writable)."""
@@ -336,8 +343,8 @@ class LiveServer:
                     f"careerkg serve exited with {self.process.returncode}:\n{self.log()}"
                 )
             if "careerkg serving" in self.log():
-                try:
-                    requests.get(self.url + "/sparql", timeout=2)
+                try:  # /healthz: cheap on any graph (GET /sparql counts every triple)
+                    requests.get(self.url + "/healthz", timeout=2)
                     return time.monotonic() - self.started
                 except requests.RequestException:
                     pass

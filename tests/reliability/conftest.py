@@ -26,10 +26,15 @@ import pytest
 FIGURES: dict[str, Counter] = {}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def figures(request) -> Counter:
-    """The figures of the current module (a Counter; plain values may be set too)."""
-    return FIGURES.setdefault(request.module.__name__.rsplit(".", 1)[-1], Counter())
+    """The figures of the current module, on the graph it runs on when it runs on several
+    (``test_load[full]``): a Counter; plain values may be set too."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "graph" in callspec.params:
+        name += f"[{callspec.params['graph']}]"
+    return FIGURES.setdefault(name, Counter())
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -133,3 +138,31 @@ def kill_tree(pid: int) -> None:
         with contextlib.suppress(psutil.NoSuchProcess):
             process.send_signal(signal.SIGKILL)
     psutil.wait_procs(processes, timeout=10)
+
+
+#: The graphs the suite runs on: the seed (built into every store) and the full graph
+#: (``careerkg build`` of the repository's data/, the ``full_store`` fixture).
+GRAPHS = ["seed", "full"]
+
+
+@pytest.fixture(scope="module", params=GRAPHS)
+def graph(request, tmp_path_factory) -> tuple[str, Path | None]:
+    """``(name, folder)``: the graph a module's tests run on — ``("seed", None)`` (a store in
+    memory) or ``("full", a writable copy of the full graph's folder)``, shared by the
+    module's tests (one server or store on it at a time)."""
+    if request.param == "seed":
+        return "seed", None
+    from conftest import copy_store
+
+    full = request.getfixturevalue("full_store")
+    return "full", copy_store(full, tmp_path_factory.mktemp("full-graph") / "store")
+
+
+#: Seconds a ``careerkg serve`` may take to start (opening the full graph takes a while on a
+#: busy machine).
+STARTUP = 120.0
+
+
+def store_options(graph: tuple[str, Path | None]) -> list[str]:
+    """The ``careerkg serve`` options that serve ``graph``."""
+    return [] if graph[1] is None else ["--store", str(graph[1])]

@@ -20,12 +20,14 @@ from collections import Counter
 import requests
 from conftest import LiveServer, wait_until
 
-from .conftest import busy_processes, tree
+from .conftest import STARTUP, busy_processes, store_options, tree
 
-#: Seconds of load (CAREERKG_LOAD_SECONDS to change it).
-DURATION = float(os.environ.get("CAREERKG_LOAD_SECONDS", "15"))
-LIGHT_CLIENTS = 14
-RUNAWAY_CLIENTS = 2
+#: On each graph: seconds of load (CAREERKG_LOAD_SECONDS, CAREERKG_LOAD_FULL_SECONDS to change
+#: them) and clients — light, runaway, and one flooder: 17 on the seed, 32 on the full graph.
+DURATION = {"seed": float(os.environ.get("CAREERKG_LOAD_SECONDS", "15")),
+            "full": float(os.environ.get("CAREERKG_LOAD_FULL_SECONDS", "60"))}
+LIGHT_CLIENTS = {"seed": 14, "full": 28}
+RUNAWAY_CLIENTS = {"seed": 2, "full": 3}
 TIMEOUT = 2.0
 #: Extra query workers stop after this long idle (the server's WORKER_IDLE_TIMEOUT).
 IDLE_TIMEOUT = 1.0
@@ -48,19 +50,22 @@ LIGHT = [
 ]
 
 
-def test_mixed_load_with_runaways_and_a_flooder(figures):
-    server = LiveServer("--timeout", str(TIMEOUT), "--trusted-proxies", "1",
-                        env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
-                             "CAREERKG_ACCESS_LOG": "off",
-                             "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT)})
+def test_mixed_load_with_runaways_and_a_flooder(graph, figures):
+    server = LiveServer(*store_options(graph), "--timeout", str(TIMEOUT), "--trusted-proxies",
+                        "1", env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
+                                  "CAREERKG_ACCESS_LOG": "off",
+                                  "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT)},
+                        startup_timeout=STARTUP)
     try:
-        _run(server, figures)
+        _run(server, figures, DURATION[graph[0]], LIGHT_CLIENTS[graph[0]],
+             RUNAWAY_CLIENTS[graph[0]])
     finally:
         server.close()
 
 
-def _run(server: LiveServer, figures) -> None:
-    stop = time.monotonic() + DURATION
+def _run(server: LiveServer, figures, duration: float, light_clients: int,
+         runaway_clients: int) -> None:
+    stop = time.monotonic() + duration
     lock = threading.Lock()
     light_latency: list[float] = []
     unexpected: list[str] = []
@@ -114,19 +119,19 @@ def _run(server: LiveServer, figures) -> None:
             record("flood", answer.status_code, "" if ok else
                    f"flood -> {answer.status_code}: {answer.text[:200]}")
 
-    threads = [threading.Thread(target=light, args=(i,)) for i in range(LIGHT_CLIENTS)]
-    threads += [threading.Thread(target=runaway, args=(i,)) for i in range(RUNAWAY_CLIENTS)]
+    threads = [threading.Thread(target=light, args=(i,)) for i in range(light_clients)]
+    threads += [threading.Thread(target=runaway, args=(i,)) for i in range(runaway_clients)]
     threads.append(threading.Thread(target=flooder))
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=DURATION + 60)
+        thread.join(timeout=duration + 60)
     assert not [t for t in threads if t.is_alive()], "a client hung"
 
     p95 = statistics.quantiles(light_latency, n=20)[-1]
     figures.update({
-        "clients": LIGHT_CLIENTS + RUNAWAY_CLIENTS + 1,
-        "seconds": DURATION,
+        "clients": light_clients + runaway_clients + 1,
+        "seconds": duration,
         "requests": sum(statuses.values()),
         "light requests": len(light_latency),
         "errors": len(unexpected),
@@ -136,7 +141,7 @@ def _run(server: LiveServer, figures) -> None:
         "flood 429s": statuses[f"flood {429}"],
     })
     assert unexpected == [], unexpected[:10]
-    assert len(light_latency) > LIGHT_CLIENTS * DURATION  # more than one a second each
+    assert len(light_latency) > light_clients * duration  # more than one a second each
     assert p95 < 2.0, p95
     assert runaway_times and max(runaway_times) < TIMEOUT + 1.5, max(runaway_times)
     assert statuses["flood 429"] > 0 and statuses["flood 200"] > 0
