@@ -20,7 +20,10 @@ from collections import Counter
 import requests
 from conftest import LiveServer, wait_until
 
-from .conftest import STARTUP, busy_processes, store_options, tree
+from .conftest import FULL_ON_REQUEST, STARTUP, busy_processes, store_options, tree
+
+#: The full graph's run finds unbounded request work (see FULL_ON_REQUEST): on request.
+GRAPHS = FULL_ON_REQUEST
 
 #: On each graph: seconds of load (CAREERKG_LOAD_SECONDS, CAREERKG_LOAD_FULL_SECONDS to change
 #: them) and clients — light, runaway, and one flooder: 17 on the seed, 32 on the full graph.
