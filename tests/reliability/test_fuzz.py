@@ -67,13 +67,16 @@ VALUES = [
     "ntriples", "rdfxml", "dot", "graphml", "gexf", "skills", "tools", "all", "jaccard",
     "cosine", "text/html", "default", "urn:x-arq:DefaultGraph", "role", "skill", "tool",
     "industry", "statistcian", "15-2051", '"', '"*', "NEAR(a b)", "a OR", "^x", "col:x", "*",
+    "15", "isco-2", "99",
     *SPARQL,
 ]
 PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by", "run",
           "metric", "default-graph-uri", "named-graph-uri", "update", "name", "title", "q",
           "center", "ego", "kind", "category", "skill", "tool", "industry", "type", "limit",
           # canned-query paging and role parameters
-          "page", "current", "target", "other"]
+          "page", "current", "target", "other",
+          # browse pages
+          "family"]
 ACCEPTS = [
     None, "*/*", "text/html", "application/json", "application/sparql-results+json",
     "application/sparql-results+xml", "text/csv", "text/tab-separated-values", "text/turtle",
@@ -95,6 +98,8 @@ PATH_VALUES = ["role/data-scientist", "role/data-scientist.ttl", "role/data-scie
                "shared-skills.csv", "career-gap", "salary-by-experience",
                "salary-by-experience.json", "salary-by-experience.csv", "ttl", "jsonld",
                "onet", "esco", "csv", "rdf", "fuzz-src",
+               "skills", "tools", "industries", "roles", "skill/statistical-analysis",
+               "industry/technology", "onet/occupation/15-2051.00",
                "x" * 300]
 
 text = st.text(max_size=40)
