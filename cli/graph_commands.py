@@ -9,8 +9,7 @@ import click
 
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.library import canned_query, load_library, parse_canned_query
-from careerkg.graph.namespaces import compact
-from careerkg.graph.parameters import RoleParamError, bind_names
+from careerkg.graph.parameters import RoleParamError, bind_names, compact_name
 from careerkg.graph.sparql import analyse
 from careerkg.graph.stats import graph_counts
 from careerkg.graph.userquery import run_text, run_text_serialized
@@ -138,7 +137,7 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
 def _candidates_message(error: RoleParamError) -> str:
     """The error of a role parameter, its candidates one a line (label and prefixed name)."""
     lines = [error.message]
-    lines += [f"  {label}  ({compact(iri)})" for iri, label in error.candidates]
+    lines += [f"  {label}  ({compact_name(iri)})" for iri, label in error.candidates]
     return "\n".join(lines)
 
 

@@ -8,12 +8,13 @@ read them.
 from __future__ import annotations
 
 from .library import CannedQuery, Parameter
-from .namespaces import ID, PREFIXES
+from .namespaces import ID, PREFIXES, compact
 from .overlap import AmbiguousRole, RoleNotFound, RoleRef, resolve_role
 from .sparql import sparql_term
 from .store import Store
 
-__all__ = ["RoleParamError", "names_a_role", "resolve_role_param", "bind_names"]
+__all__ = ["RoleParamError", "names_a_role", "resolve_role_param", "bind_names",
+           "compact_name"]
 
 _ROLE_NAMESPACE = ID + "role/"
 
@@ -24,6 +25,14 @@ def names_a_role(param: Parameter) -> bool:
         return sparql_term(param.default, PREFIXES).startswith("<" + _ROLE_NAMESPACE)
     except ValueError:
         return False
+
+
+def compact_name(iri: str) -> str:
+    """A role IRI as the shortest name a parameter takes back (``role:data-scientist``)."""
+    import pyoxigraph as ox
+
+    name = compact(ox.NamedNode(iri))
+    return name if not name.startswith("<") else iri
 
 
 class RoleParamError(Exception):

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 
 from careerkg.graph.errors import NotFound
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.library import CannedQuery, canned_query, load_library
-from careerkg.graph.namespaces import compact
 from careerkg.graph.overlap import RoleRef
-from careerkg.graph.parameters import RoleParamError, bind_names
+from careerkg.graph.parameters import RoleParamError, bind_names, compact_name
 from careerkg.graph.parameters import resolve_role_param as _resolve_role_param
 from careerkg.graph.results import QueryResult, triples_table
 from careerkg.graph.sparql import analyse
@@ -153,12 +151,6 @@ def _role_error_page(canned: CannedQuery, error: RoleParamError, suffix: str | N
         role_error={"message": error.message, "candidates": candidates}, twins=None,
         pages=None, roles={},
     ), error.status
-
-
-def compact_name(iri: str) -> str:
-    """A role IRI as the shortest name a parameter takes back (``role:data-scientist``)."""
-    name = compact(ox.NamedNode(iri))
-    return name if not name.startswith("<") else iri
 
 
 @bp.route("/queries")
