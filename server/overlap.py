@@ -172,8 +172,9 @@ def _picker_names(G) -> list[dict]:
 def _role_error(error, link) -> dict:
     """A role-name error for a page: the message, and each candidate with ``link``, the
     URL of this page with that candidate chosen."""
-    return {"message": str(error),
-            "candidates": [{**c, "link": link(c["iri"])} for c in _candidates(error)]}
+    candidates = _candidates(error)
+    return {"message": error.summary if candidates else str(error),
+            "candidates": [{**c, "link": link(c["iri"])} for c in candidates]}
 
 
 @bp.route("/overlap")
