@@ -115,7 +115,7 @@ class KnowledgeGraph:
         return OverlapReport(ov.overlap_report(self.store, _role_name(a), _role_name(b), by))
 
     def similar(self, role: str | Role, top: int = 10, by: str = "all",
-                metric: str = "jaccard") -> SimilarReport:
+                metric: str = "weighted") -> SimilarReport:
         """The ``top`` roles most similar to ``role`` (``careerkg similar``,
         ``/api/similar``)."""
         return SimilarReport(ov.similar_report(self.store, _role_name(role), top, by, metric))

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSON file to write (Markdown is written beside it) "
                         "[default: benchmarks/results/latest.json]")
     parser.add_argument("--size", dest="sizes", action="append",
-                        choices=["seed", "onet", "esco"],
+                        choices=["seed", "onet", "esco", "onet-29.2"],
                         help="measure only this size (repeatable)")
     parser.add_argument("--work", type=Path, default=None,
                         help="scratch directory for the stores [default: benchmarks/.data/run]")

@@ -12,8 +12,11 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
    no location, loaded over HTTP): query latency and memory;
 8. role similarity (careerkg vs networkx);
 
-then start-up time of ``careerkg serve`` on the seed graph, and search latency on a generated
-vocabulary the size of the full graph (a hundredth of it in tiny mode).  Engines disagreeing,
+then start-up time of ``careerkg serve`` on the seed graph, search latency on a generated
+vocabulary the size of the full graph (a hundredth of it in tiny mode), and the overlap
+analytics on O*NET 29.2 imported without Related Occupations (size ``onet-29.2``, not in tiny
+mode): the similarity's precision against O*NET's Related Occupations, and the time of
+similar, next and path (:mod:`benchmarks.measure_overlap`).  Engines disagreeing,
 a server failing to start or a measure erroring are reported as problems: the run still
 writes its table, and exits 1.
 """
@@ -37,6 +40,7 @@ from .datasets import Dataset, prepare_generated, prepare_onet, prepare_seed
 from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
 from .measure_load import measure_load_and_export
+from .measure_overlap import measure_overlap
 from .measure_queries import measure_queries
 from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
 from .measure_servers import measure_startup, memory_rows
@@ -227,7 +231,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     keep
         Keep the scratch stores afterwards (for profiling).
     sizes
-        Only these sizes (``seed``, ``onet``, ``esco``), all by default.
+        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``), all by default.
     """
     log = Progress()
     started = time.perf_counter()
@@ -242,7 +246,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     problems: list[str] = []
     notes: list[str] = []
     datasets: dict[str, dict] = {}
-    wanted = set(sizes or ("seed", "onet", "esco"))
+    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2"))
     preparers = [("seed", lambda: prepare_seed(work))]
     if mode.onet:
         preparers.append(("onet", lambda: prepare_onet(work)))
@@ -283,15 +287,27 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"start-up: {error}")
                 traceback.print_exc()
-        log("search latency")
-        try:
-            scale = 0.01 if mode.name == "tiny" else 1.0
-            vocabulary = SearchVocabulary({k: max(1, int(v * scale))
-                                           for k, v in FULL_SIZE.items()})
-            rows += measure_search(mode.query, vocabulary)
-        except Exception as error:  # noqa: BLE001
-            problems.append(f"search: {error}")
-            traceback.print_exc()
+        if "onet-29.2" in wanted and mode.onet:
+            log("overlap analytics on O*NET 29.2 without Related Occupations")
+            try:
+                found, issues = measure_overlap(work, mode.similarity)
+                rows += found
+                problems += issues
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"overlap analytics: {error}")
+                traceback.print_exc()
+        elif "onet-29.2" in wanted:
+            notes.append(f"overlap analytics on O*NET 29.2 skipped in {mode.name} mode")
+        if wanted & {"seed", "onet", "esco"}:
+            log("search latency")
+            try:
+                scale = 0.01 if mode.name == "tiny" else 1.0
+                vocabulary = SearchVocabulary({k: max(1, int(v * scale))
+                                               for k, v in FULL_SIZE.items()})
+                rows += measure_search(mode.query, vocabulary)
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"search: {error}")
+                traceback.print_exc()
     finally:
         pool.close()
     for row in rows:

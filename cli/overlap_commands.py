@@ -1,4 +1,4 @@
-"""Commands on skill overlap: overlap, similar, overlap-graph."""
+"""Commands on skill overlap: overlap, similar, next, path, skills, overlap-graph."""
 
 from __future__ import annotations
 
@@ -68,10 +68,8 @@ def _echo_comparison(report: dict) -> None:
         f"Compared by {WHAT[report['by']]}: {a['items']} and {b['items']} requirements, "
         f"{len(report['shared'])} shared."
     )
-    click.echo(
-        f"Jaccard {report['jaccard']:.3f}   overlap coefficient "
-        f"{report['overlap_coefficient']:.3f}"
-    )
+    for sentence in report["explanation"]:
+        click.echo(sentence)
     for title, items in (
         ("Shared", report["shared"]),
         (f"Only {a['label']}", report["only_a"]),
@@ -133,19 +131,21 @@ def overlap(role_a, role_b, by, fmt, store, update_endpoint):
 @click.argument("role", metavar="A")
 @click.option("--top", "-k", "top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many similar roles to list.")
-@click.option("--metric", type=click.Choice(["jaccard", "overlap"]), default="jaccard",
-              show_default=True, help="Rank by Jaccard or by overlap coefficient.")
+@click.option("--metric", type=click.Choice(list(ov.SIMILARITY_METRICS)), default="weighted",
+              show_default=True,
+              help="Rank by the weighted similarity (importance x rarity, across taxonomies "
+              "and the skill hierarchy), by Jaccard or by the overlap coefficient.")
 @_by_option
 @_format_option
 @store_options
 @reports_errors
 def similar(role, top, metric, by, fmt, store, update_endpoint):
-    """List the roles most similar to role A (sharing the most requirements).
+    """List the roles most similar to role A.
 
     \b
     Examples:
       careerkg similar "data scientist"
-      careerkg similar 15-2051.00 --top 5 --by tools --format json
+      careerkg similar 15-2051.00 --top 5 --metric jaccard --format json
     """
     with open_from_options(store, update_endpoint) as kg:
         report = ov.similar_report(kg, role, top, by, metric)
@@ -162,12 +162,148 @@ def similar(role, top, metric, by, fmt, store, update_endpoint):
         return
     rows = [
         tuple(ox.Literal(v) for v in (
-            str(rank), s["label"], ", ".join(s["codes"]), f"{s['jaccard']:.3f}",
-            f"{s['overlap_coefficient']:.3f}", f"{s['shared']} of {s['items']}",
+            str(rank), s["label"], ", ".join(s["codes"]), f"{s['similarity']:.3f}",
+            f"{s['jaccard']:.3f}", f"{s['overlap_coefficient']:.3f}",
+            f"{s['shared']} of {s['items']}",
         ))
         for rank, s in enumerate(report["similar"], start=1)
     ]
-    echo_table(["#", "role", "code", "Jaccard", "overlap", "shared"], rows)
+    echo_table(["#", "role", "code", "weighted", "Jaccard", "overlap", "shared"], rows)
+
+
+def _money(amount: float | None, signed: bool = False) -> str:
+    if amount is None:
+        return "—"
+    sign = ("+" if amount > 0 else "−" if amount < 0 else "±") if signed else ""
+    return f"{sign}${abs(amount):,.0f}"
+
+
+def _labels(items: list[dict], most: int) -> str:
+    shown = ", ".join(i["label"] for i in items[:most])
+    more = f" (+{len(items) - most} more)" if len(items) > most else ""
+    return (shown + more) or "nothing"
+
+
+@click.command("next")
+@click.argument("role", metavar="ROLE")
+@click.option("--top", "-k", "top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many roles to list.")
+@_by_option
+@_format_option
+@store_options
+@reports_errors
+def next_(role, top, by, fmt, store, update_endpoint):
+    """List the roles reachable from ROLE with the least to learn.
+
+    For each: how many of its requirements ROLE already has, what is missing (most
+    important first), the weighted similarity and the change in median wage (BLS).
+
+    \b
+    Examples:
+      careerkg next "data scientist"
+      careerkg next 29-1141.00 --top 5 --format json
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        report = ov.next_report(kg, role, top, by)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    subject = report["role"]
+    click.echo(f"Where {_name_code(subject)} can go next, least to learn first "
+               f"(median wage {_money(subject['wage'])}):")
+    if not report["next"]:
+        click.echo("  nowhere: no other role shares a requirement with it")
+        return
+    rows = [
+        tuple(ox.Literal(v) for v in (
+            str(rank), n["role"]["label"], n["role"]["code"] or "",
+            f"{n['shared']} of {n['requirements']}", f"{n['similarity']:.3f}",
+            _money(n["wage_change"], signed=True), _labels(n["missing"], 4),
+        ))
+        for rank, n in enumerate(report["next"], start=1)
+    ]
+    echo_table(["#", "role", "code", "has", "similarity", "wage", "to learn"], rows,
+               max_width=80)
+    if report["related"]:
+        click.echo("\nO*NET's own list of related occupations (not used above): "
+                   + "; ".join(r["role"]["label"] for r in report["related"]))
+
+
+def _name_code(ref: dict) -> str:
+    return f"{ref['label']} ({ref['code']})" if ref.get("code") else ref["label"]
+
+
+@click.command()
+@click.argument("role_a", metavar="A")
+@click.argument("role_b", metavar="B")
+@click.option("--max-steps", type=click.IntRange(min=1, max=10), default=ov.MAX_STEPS,
+              show_default=True, help="At most this many moves from A to B.")
+@_by_option
+@_format_option
+@store_options
+@reports_errors
+def path(role_a, role_b, max_steps, by, fmt, store, update_endpoint):
+    """Find the sequence of roles from A to B that needs the least learning.
+
+    Each move goes to one of a role's most similar roles; each step lists what to learn
+    for it and the role's median wage (BLS).
+
+    \b
+    Examples:
+      careerkg path "data scientist" "software developers"
+      careerkg path 29-1141.00 11-9111.00 --max-steps 3 --format json
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        report = ov.path_report(kg, role_a, role_b, max_steps, by)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    moves = len(report["steps"]) - 1
+    click.echo(f"From {_name_code(report['a'])} to {_name_code(report['b'])}: {moves} "
+               f"move{'s' if moves != 1 else ''}.")
+    for n, step in enumerate(report["steps"]):
+        click.echo(f"{n}. {_name_code(step['role'])}  median wage {_money(step['wage'])}")
+        if n:
+            click.echo(f"   learn ({len(step['learn'])}): {_labels(step['learn'], 8)}")
+
+
+@click.command()
+@click.option("--top", "-k", "top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many skills and technologies to list.")
+@click.option("--by", "order", type=click.Choice(list(ov.MARKET_ORDERS)), default="roles",
+              show_default=True,
+              help="Rank by how many roles need it, or by the median wage of those roles.")
+@click.option("--min-roles", type=click.IntRange(min=1), default=ov.WAGE_MIN_ROLES,
+              show_default=True, help="With --by wage: only those needed by at least this "
+              "many roles of known wage.")
+@_format_option
+@store_options
+@reports_errors
+def skills(top, order, min_roles, fmt, store, update_endpoint):
+    """List the skills and technologies the most roles need, with what those roles earn.
+
+    Hot technologies (O*NET's flag) are marked with *.
+
+    \b
+    Examples:
+      careerkg skills
+      careerkg skills --by wage --top 10 --format json
+    """
+    with open_from_options(store, update_endpoint) as kg:
+        report = ov.skills_report(kg, top, order, min_roles)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Skills and technologies by {'roles' if order == 'roles' else 'median wage'} "
+               f"({report['roles']} roles, {report['roles_with_wage']} with a median wage):")
+    rows = [
+        tuple(ox.Literal(v) for v in (
+            str(s["rank"]), s["label"] + (" *" if s["hot"] else ""), s["kind"],
+            str(s["roles"]), _money(s["median_wage"]),
+        ))
+        for s in report["skills"]
+    ]
+    echo_table(["#", "skill or technology", "kind", "roles", "median wage"], rows)
 
 
 @click.command("overlap-graph")
@@ -219,4 +355,4 @@ def overlap_graph(fmt, output, center, top, max_items, industries, by, store, up
     )
 
 
-COMMANDS = [overlap, similar, overlap_graph]
+COMMANDS = [overlap, similar, next_, path, skills, overlap_graph]

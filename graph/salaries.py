@@ -13,7 +13,7 @@ from .labels import label_pattern, local_name, pick_label
 from .namespaces import CKG, DCT, SCHEMA
 from .store import Store
 
-__all__ = ["SalaryFigure", "salary_figures", "salary_wording"]
+__all__ = ["SalaryFigure", "salary_figures", "salary_wording", "median_wages"]
 
 
 _QUALIFIERS = {
@@ -249,3 +249,36 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
         key=lambda f: (dims.index(f.dimension), f.group_order if f.group_order is not None
                        else 1 << 30, f.group_label.lower(), roles.index(f.role), f.iri),
     )
+
+
+
+_MEDIANS_QUERY = f"""SELECT ?role ?amount ?year ?fig WHERE {{
+  ?fig a <{CKG}SalaryFigure> ; <{CKG}role> ?role ; <{CKG}statistic> <{CKG}Median> ;
+       <{CKG}amount> ?amount ; <{SCHEMA}currency> "USD" .
+  OPTIONAL {{ ?fig <{CKG}year> ?year }}
+  FILTER NOT EXISTS {{ ?fig <{CKG}dimension> ?d FILTER(?d != <{CKG}OverallDimension>) }}
+  FILTER NOT EXISTS {{ ?fig <{CKG}qualifier> ?q FILTER(?q != <{CKG}Exact>) }}
+}}"""
+
+
+def median_wages(store: Store) -> dict[str, float]:
+    """Each role's median annual wage in US dollars, where a survey states one: the overall
+    ``ckg:SalaryFigure`` whose ``ckg:statistic`` is ``ckg:Median`` (as the BLS OEWS import
+    gives them), stated exactly.  A top-coded median ("at least $239,200") is not an amount,
+    so that role has none here; roles without such a figure are absent.  When a role has
+    several (two surveys), the latest year's is kept, then the first figure's by IRI.
+
+    >>> from careerkg.graph.factory import open_store
+    >>> median_wages(open_store(None))  # the article's figures state no statistic
+    {}
+    """
+    best: dict[str, tuple[str, str, float]] = {}
+    for row in store.query(_MEDIANS_QUERY, timeout=120.0).to_python():
+        amount = _decimal(row.get("amount"))
+        if amount is None:
+            continue
+        year, fig = str(row.get("year", "")), row["fig"]
+        known = best.get(row["role"])
+        if known is None or (year, known[1]) > (known[0], fig):
+            best[row["role"]] = (year, fig, float(amount))
+    return {role: value for role, (_year, _fig, value) in sorted(best.items())}

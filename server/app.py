@@ -31,6 +31,7 @@ from . import (
     query_ui,
     search,
     sparql_endpoint,
+    transitions,
 )
 from .config import resolve
 from .errors import HttpProblem, register_error_handlers
@@ -41,8 +42,8 @@ __all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPR
 
 #: Every area of the site, each a blueprint in its own module (the admin API is added
 #: only when a token is configured, see :mod:`careerkg.server.admin`).
-BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, browse, export, overlap, search,
-              health)
+BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, browse, export, overlap,
+              transitions, search, health)
 
 #: Blueprints whose answers other sites' scripts may read (CORS).
 CORS_BLUEPRINTS = frozenset({"sparql", "export", "canned", "entities"})

@@ -7,9 +7,9 @@
 * ``/compare?a=..&b=..`` — shared, only-A, only-B, scores, the learning gaps and a
   server-rendered SVG salary chart that shows each figure's qualifier
   (:mod:`careerkg.server.salary_chart`).
-* ``/api/overlap?a=..&b=..`` (the JSON of ``careerkg overlap``), ``/api/similar?role=..&k=..``
-  (of ``careerkg similar``), ``/api/overlap-graph?format=json|graphml|gexf`` (the export of
-  ``careerkg overlap-graph``).
+* ``/api/overlap?a=..&b=..`` (the JSON of ``careerkg overlap``),
+  ``/api/similar?role=..&k=..&metric=weighted|jaccard|overlap`` (of ``careerkg similar``),
+  ``/api/overlap-graph?format=json|graphml|gexf`` (the export of ``careerkg overlap-graph``).
 
 The analytics are :mod:`careerkg.graph.overlap` (the salary figures
 :mod:`careerkg.graph.salaries`); the graph is cached per store generation there, so a request
@@ -95,9 +95,10 @@ def api_overlap():
 def api_similar():
     """The ``k`` roles most similar to ``role``: the JSON of ``careerkg similar``."""
     _api_json()
-    metric = request.args.get("metric") or "jaccard"
-    if metric not in ("jaccard", "overlap"):
-        raise HttpProblem(400, f"metric={metric!r} is not known; use jaccard or overlap")
+    metric = request.args.get("metric") or "weighted"
+    if metric not in ov.SIMILARITY_METRICS:
+        raise HttpProblem(400, f"metric={metric!r} is not known; use one of: "
+                               f"{', '.join(ov.SIMILARITY_METRICS)}")
     k = int_arg("k", 10, 1000)
     return jsonify(ov.similar_report(store(), _required("role"), k, _by(), metric))
 

@@ -144,9 +144,10 @@ def test_top_k_similar_roles_with_ties():
         "f": ["y"],             # J = 1/2, shared 1 (ties with c: IRI order)
         "g": ["q"],             # shares nothing: never listed
     })
-    got = [(s["iri"], round(s["jaccard"], 4), s["shared"]) for s in ov.similar_roles(G, "a", k=10)]
+    got = [(s["iri"], round(s["jaccard"], 4), s["shared"])
+           for s in ov.similar_roles(G, "a", k=10, metric="jaccard")]
     assert got == [("b", 0.6667, 2), ("c", 0.5, 1), ("f", 0.5, 1), ("d", 0.25, 1)]
-    assert [s["iri"] for s in ov.similar_roles(G, "a", k=2)] == ["b", "c"]
+    assert [s["iri"] for s in ov.similar_roles(G, "a", k=2, metric="jaccard")] == ["b", "c"]
     by_overlap = ov.similar_roles(G, "a", k=10, metric="overlap")
     # overlap coefficient: b 2/2, c 1/1, f 1/1, d 1/2 — equal scores, more shared first
     assert [s["iri"] for s in by_overlap] == ["b", "c", "f", "d"]

@@ -64,12 +64,13 @@ def test_overlap_text_is_for_people(cli):
 
 def test_similar_json_and_text(cli):
     report = json.loads(ok(cli("similar", "data-scientist", "--format", "json")).stdout)
-    assert report["role"]["iri"] == DS and report["metric"] == "jaccard"
+    assert report["role"]["iri"] == DS and report["metric"] == "weighted"
     (first,) = report["similar"]
     assert first["iri"] == MLE and first["shared"] == 3
     assert first["jaccard"] == pytest.approx(3 / 42)
-    text = ok(cli("similar", "DS", "--top", "1")).stdout
-    assert "Roles most similar to Data scientist" in text
+    assert 0 < first["similarity"] < 1
+    text = ok(cli("similar", "DS", "--top", "1", "--metric", "jaccard")).stdout
+    assert "Roles most similar to Data scientist" in text and "ranked by jaccard" in text
     assert "Machine learning engineer" in text and "0.071" in text
 
 

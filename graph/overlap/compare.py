@@ -23,6 +23,7 @@ from .model import (
     role_items,
 )
 from .names import resolve_role
+from .weighted import uncovered, weighted_matrix
 
 __all__ = [
     "RoleComparison",
@@ -120,7 +121,10 @@ def _depth(G: nx.Graph, node: str) -> int:
 
 def learning_gap(G: nx.Graph, a: str, b: str, by: str = "all") -> list[dict]:
     """What role ``a`` must learn to become role ``b``: ``b``'s requirements that ``a``
-    lacks, in learning order.
+    lacks, in learning order.  What ``a`` lacks is
+    :func:`~careerkg.graph.overlap.weighted.uncovered`: a requirement ``a`` has as the
+    same thing in another taxonomy (``skos:exactMatch``/``closeMatch``), or through a
+    narrower skill (``skos:broader``), is not to be learned.
 
     The order: categories with the most missing items first (ties by category label);
     within a category, what an item builds on (its broader skill, the skill a tool
@@ -137,8 +141,10 @@ def learning_gap(G: nx.Graph, a: str, b: str, by: str = "all") -> list[dict]:
     ...     broader={"k8s": "ops"})
     >>> [g["iri"] for g in learning_gap(G, "ds", "mle")]
     ['ops', 'k8s', 'cuda']
+    >>> [g["iri"] for g in learning_gap(G, "sre", "mle")]  # k8s is a kind of ops
+    ['py', 'cuda']
     """
-    missing = role_items(G, b, by) - role_items(G, a, by)
+    missing = set(uncovered(G, a, b, by))
     per_category = Counter(_category_key(G, n) for n in missing)
 
     def key(node):
@@ -175,6 +181,32 @@ class RoleComparison:
     categories: list[dict] = field(default_factory=list)
     gap: list[dict] = field(default_factory=list)
     gap_reverse: list[dict] = field(default_factory=list)
+    similarity: float = 0.0
+    #: How many of b's requirements a holds (also through equivalents and narrower skills),
+    #: and the other way round.
+    held_of_b: int = 0
+    held_of_a: int = 0
+
+    @property
+    def explanation(self) -> list[str]:
+        """The scores in words, one sentence each."""
+        a, b = self.a["label"], self.b["label"]
+        shared, union = len(self.shared), len(self.shared) + len(self.only_a) + len(self.only_b)
+        smaller = min(self.a["items"], self.b["items"])
+        return [
+            f"They share {shared} of {union} requirements (Jaccard "
+            f"{self.jaccard:.3f} = {shared} / {union}).",
+            f"{shared} of the {smaller} requirements of the role with fewer are shared "
+            f"(overlap coefficient {self.overlap_coefficient:.3f}).",
+            f"{a} already has {self.held_of_b} of the {self.b['items']} requirements of {b}, "
+            f"counting the same thing in another taxonomy and narrower skills; "
+            f"{len(self.gap)} to learn.",
+            f"{b} has {self.held_of_a} of the {self.a['items']} requirements of {a}; "
+            f"{len(self.gap_reverse)} to learn.",
+            f"Weighted similarity {self.similarity:.3f}: requirements weighed by importance "
+            "and rarity, skills and knowledge counting 90%, technologies and equipment 5% "
+            "each (1 = the same profile).",
+        ]
 
     def to_dict(self) -> dict:
         """The JSON of ``careerkg overlap --format json`` and ``/api/overlap``."""
@@ -182,6 +214,9 @@ class RoleComparison:
             "a": self.a, "b": self.b, "by": self.by,
             "shared": self.shared, "only_a": self.only_a, "only_b": self.only_b,
             "jaccard": self.jaccard, "overlap_coefficient": self.overlap_coefficient,
+            "similarity": self.similarity,
+            "held_of_b": self.held_of_b, "held_of_a": self.held_of_a,
+            "explanation": self.explanation,
             "categories": self.categories,
             "gap": self.gap, "gap_reverse": self.gap_reverse,
         }
@@ -205,7 +240,9 @@ def compare_roles(G: nx.Graph, a: str, b: str, by: str = "all") -> RoleCompariso
         ``shared``, ``only_a`` and ``only_b`` sorted by category, then label; ``jaccard``
         and ``overlap_coefficient``; ``categories`` (:func:`category_overlap`); ``gap``,
         :func:`learning_gap` from ``a`` to ``b`` (what ``a`` must learn), and
-        ``gap_reverse`` from ``b`` to ``a``.
+        ``gap_reverse`` from ``b`` to ``a``; ``similarity`` (weighted), ``held_of_b`` /
+        ``held_of_a`` (requirements of one the other already holds) and ``explanation``
+        (the scores in words).
 
     Examples
     --------
@@ -218,6 +255,8 @@ def compare_roles(G: nx.Graph, a: str, b: str, by: str = "all") -> RoleCompariso
     ['w']
     """
     items_a, items_b = role_items(G, a, by), role_items(G, b, by)
+    wm = weighted_matrix(G, by)
+    gap, gap_reverse = learning_gap(G, a, b, by), learning_gap(G, b, a, by)
     return RoleComparison(
         a={**item_summary(G, a), "items": len(items_a)},
         b={**item_summary(G, b), "items": len(items_b)},
@@ -228,8 +267,11 @@ def compare_roles(G: nx.Graph, a: str, b: str, by: str = "all") -> RoleCompariso
         jaccard=_jaccard(items_a, items_b),
         overlap_coefficient=_overlap(items_a, items_b),
         categories=category_overlap(G, a, b, by),
-        gap=learning_gap(G, a, b, by),
-        gap_reverse=learning_gap(G, b, a, by),
+        gap=gap,
+        gap_reverse=gap_reverse,
+        similarity=float(wm.scores(wm.index_of(a), [wm.index_of(b)])[0]),
+        held_of_b=len(items_b) - len(gap),
+        held_of_a=len(items_a) - len(gap_reverse),
     )
 
 

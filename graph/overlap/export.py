@@ -61,7 +61,8 @@ def export_graph(G: nx.Graph, fmt: str = "json") -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}")
     H = nx.Graph()
-    H.graph.update({k: _portable(v) for k, v in G.graph.items() if v is not None})
+    H.graph.update({k: _portable(v) for k, v in G.graph.items()
+                    if v is not None and not isinstance(v, dict)})
     for node, data in G.nodes(data=True):
         H.add_node(node, **{k: _portable(v) for k, v in data.items() if v is not None})
     for a, b, data in G.edges(data=True):

@@ -39,11 +39,14 @@ import networkx as nx
 
 from ..labels import label_pattern, local_name, pick_label
 from ..namespaces import CKG, SKOS
+from ..salaries import median_wages
 from ..store import Store
 from .names import RoleNotFound
 
 __all__ = [
     "BY_CHOICES",
+    "OPTIONAL_WEIGHT",
+    "requirement_weight",
     "NO_CATEGORY",
     "GRAPH_QUERY_TIMEOUT",
     "requirements_graph",
@@ -71,7 +74,12 @@ _LAYERS = {
     "skill": _Layer("skill", CKG + "requiresSkill", CKG + "Skill"),
     "tool": _Layer("tool", CKG + "usesTool", CKG + "Tool"),
     "industry": _Layer("industry", CKG + "hiredIn", CKG + "Industry"),
+    "equipment": _Layer("equipment", CKG + "usesEquipment", CKG + "Equipment"),
 }
+
+#: The weight of an ESCO optional skill (an essential one, like any unrated requirement,
+#: weighs 1; a rated one weighs ``(importance − 1) / 4``, 0 to 1).
+OPTIONAL_WEIGHT = 0.5
 
 #: What ``by`` may be, and the layers each counts as a role's requirements.
 BY_CHOICES: dict[str, tuple[str, ...]] = {
@@ -104,7 +112,8 @@ _ROLES_QUERY = f"""SELECT ?node ?labelP ?labelR ?code WHERE {{
 
 def _layer_query(layer: _Layer) -> str:
     """Edges of one layer and the metadata of its nodes, in one query (a UNION)."""
-    return f"""SELECT ?role ?node ?labelP ?labelR ?type ?category ?catP ?catR ?broader WHERE {{
+    return f"""SELECT ?role ?node ?labelP ?labelR ?type ?category ?catP ?catR ?broader ?match ?hot
+  WHERE {{
   {{ ?role <{layer.predicate}> ?node . ?role a <{CKG}Role> }}
   UNION
   {{
@@ -113,7 +122,20 @@ def _layer_query(layer: _Layer) -> str:
     OPTIONAL {{ ?node a ?type FILTER(STRSTARTS(STR(?type), "{CKG}")) }}
     OPTIONAL {{ ?node <{CKG}category> ?category . {label_pattern("category", "cat")} }}
     OPTIONAL {{ ?node <{SKOS}broader>|<{CKG}supportsSkill> ?broader }}
+    OPTIONAL {{ ?node <{SKOS}exactMatch>|<{SKOS}closeMatch> ?match }}
+    OPTIONAL {{ ?node <{CKG}hotTechnology> true BIND(true AS ?hot) }}
   }}
+}}"""
+
+
+#: How much each rated requirement matters: O*NET's importance ratings (scale IM, 1–5) of
+#: every rated skill and knowledge element, also those below the cut-off that makes a
+#: ``ckg:requiresSkill``; and ESCO's optional skills (the essential ones are the default).
+_WEIGHTS_QUERY = f"""SELECT ?role ?item ?importance ?optional WHERE {{
+  {{ ?role <{CKG}skillRequirement> ?req . ?role a <{CKG}Role> .
+     ?req <{CKG}requiredSkill> ?item ; <{CKG}importance> ?importance }}
+  UNION
+  {{ ?role <{CKG}optionalSkill> ?item . ?role a <{CKG}Role> BIND(true AS ?optional) }}
 }}"""
 
 
@@ -126,13 +148,13 @@ def _add_role(G: nx.Graph, iri: str, label: str | None = None, codes=()) -> None
 
 def _add_item(
     G: nx.Graph, iri: str, layer: str, *, label=None, kind=None, category=None,
-    category_label=None, broader=(),
+    category_label=None, broader=(), matches=(), hot=False,
 ) -> None:
     G.add_node(
         iri, iri=iri, label=label or local_name(iri), layer=layer, kind=kind or layer,
         bipartite=1, category=category,
         category_label=(category_label or local_name(category)) if category else None,
-        broader=tuple(sorted(set(broader))),
+        broader=tuple(sorted(set(broader))), matches=tuple(sorted(set(matches))), hot=hot,
     )
 
 
@@ -142,7 +164,7 @@ def _add_requirement(G: nx.Graph, role: str, item: str, layer: str) -> None:
 
 
 def requirements_graph(
-    store: Store, layers: Iterable[str] = ("skill", "tool", "industry")
+    store: Store, layers: Iterable[str] = ("skill", "tool", "industry", "equipment")
 ) -> nx.Graph:
     """The bipartite role ↔ requirement graph of a store, read with SPARQL.
 
@@ -151,7 +173,8 @@ def requirements_graph(
     store : Store
         Any store (memory, disk, isolated, remote).
     layers : iterable of str
-        Which requirement layers to read: ``skill``, ``tool``, ``industry``.
+        Which requirement layers to read: ``skill``, ``tool``, ``industry``,
+        ``equipment``.
 
     Returns
     -------
@@ -186,7 +209,7 @@ def requirements_graph(
             if "role" in row:
                 edges.append((row["role"], node))
                 continue
-            entry = meta.setdefault(node, {"types": set(), "broader": set()})
+            entry = meta.setdefault(node, {"types": set(), "broader": set(), "matches": set()})
             entry.setdefault("label", pick_label(row, "label"))
             if "type" in row:
                 entry["types"].add(row["type"])
@@ -195,6 +218,10 @@ def requirements_graph(
                 entry["category_label"] = pick_label(row, "cat")
             if "broader" in row:
                 entry["broader"].add(row["broader"])
+            if "match" in row:
+                entry["matches"].add(row["match"])
+            if "hot" in row:
+                entry["hot"] = True
         for node, entry in meta.items():
             if node in G and G.nodes[node]["layer"] == "role":
                 continue  # a role used as a requirement keeps its role attributes
@@ -203,20 +230,60 @@ def requirements_graph(
             _add_item(
                 G, node, layer.name, label=entry.get("label"), kind=kind,
                 category=entry.get("category"), category_label=entry.get("category_label"),
-                broader=entry["broader"],
+                broader=entry["broader"], matches=entry["matches"],
+                hot=entry.get("hot", False),
             )
         for role, node in edges:
             _add_requirement(G, role, node, layer.name)
+    G.graph["weights"] = _read_weights(store, G)
+    G.graph["skill_broader"] = _read_skill_broader(store)
+    G.graph["median_wage"] = {r: w for r, w in median_wages(store).items() if r in G}
     return G
+
+
+_SKILL_BROADER_QUERY = f"""SELECT ?skill ?parent WHERE {{
+  ?skill a <{CKG}Skill> ; <{SKOS}broader> ?parent .
+}}"""
+
+
+def _read_skill_broader(store: Store) -> dict[str, tuple[str, ...]]:
+    """Every skill's ``skos:broader`` parents (also of skills no role requires, so that a
+    chain of broader skills is whole)."""
+    parents: dict[str, set[str]] = {}
+    for row in store.query(_SKILL_BROADER_QUERY, timeout=GRAPH_QUERY_TIMEOUT).to_python():
+        parents.setdefault(row["skill"], set()).add(row["parent"])
+    return {k: tuple(sorted(v)) for k, v in parents.items()}
+
+
+def _read_weights(store: Store, G: nx.Graph) -> dict[tuple[str, str], float]:
+    """``(role, item) → weight`` of the requirements rated or marked optional (see
+    :func:`requirement_weight`); requirements not here weigh 1.  O*NET's "not relevant" flag
+    (on the level scale) is not used: the importance says it, and using the flag too made
+    the similarity worse against O*NET's Related Occupations (docs/overlap.md)."""
+    weights: dict[tuple[str, str], float] = {}
+    for row in store.query(_WEIGHTS_QUERY, timeout=GRAPH_QUERY_TIMEOUT).to_python():
+        role, item = row["role"], row["item"]
+        if role not in G:
+            continue
+        if "optional" in row:
+            weights.setdefault((role, item), OPTIONAL_WEIGHT)
+            continue
+        weight = (float(row["importance"]) - 1.0) / 4.0
+        weights[(role, item)] = min(1.0, max(0.0, weight))
+    return weights
 
 
 def requirements_from_dict(
     requirements: Mapping[str, Iterable[str]],
     *,
-    layer: str = "skill",
+    layer: str | Mapping[str, str] = "skill",
     categories: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
     broader: Mapping[str, str] | None = None,
+    matches: Mapping[str, Iterable[str]] | None = None,
+    weights: Mapping[tuple[str, str], float] | None = None,
+    wages: Mapping[str, float] | None = None,
+    hot: Iterable[str] = (),
 ) -> nx.Graph:
     """A requirement graph from plain data: ``{role: [item, ...]}`` (for examples and tests).
 
@@ -224,10 +291,20 @@ def requirements_from_dict(
     ----------
     requirements : mapping
         Each role's requirements.
-    layer : str
-        The layer of every item (``skill``, ``tool`` or ``industry``).
+    layer : str or mapping
+        The layer of every item (``skill``, ``tool``, ``equipment`` or ``industry``), or
+        item → layer (items not named are skills).
     categories, labels, broader : mapping, optional
         Item → category, node → label, item → parent item.
+    matches : mapping, optional
+        Item → the IRIs it is a ``skos:exactMatch``/``closeMatch`` of.
+    weights : mapping, optional
+        ``(role, item)`` → how much the requirement matters, 0 to 1 (default 1); a pair
+        that is not a requirement of the role adds a rated-but-not-required item.
+    wages : mapping, optional
+        Role → median annual wage.
+    hot : iterable
+        Items flagged hot technologies.
 
     Examples
     --------
@@ -237,24 +314,52 @@ def requirements_from_dict(
     >>> G.nodes["ds"]["layer"], G.nodes["python"]["layer"]
     ('role', 'skill')
     """
-    if layer not in _LAYERS:
-        raise ValueError(f"unknown layer {layer!r}; use one of: {', '.join(_LAYERS)}")
+    def layer_of(item):
+        name = layer if isinstance(layer, str) else layer.get(item, "skill")
+        if name not in _LAYERS:
+            raise ValueError(f"unknown layer {name!r}; use one of: {', '.join(_LAYERS)}")
+        return name
+
     categories = categories or {}
     labels = labels or {}
     broader = broader or {}
+    matches = matches or {}
+    hot = set(hot)
     G = nx.Graph(name="careerkg role requirements")
     for role in requirements:
         _add_role(G, role, labels.get(role))
-    for role, items in requirements.items():
+    extra = [(r, i) for r, i in (weights or {}) if i not in requirements.get(r, ())]
+    for role, items in [*requirements.items(), *((r, [i]) for r, i in extra)]:
         for item in items:
             if item not in G:
                 _add_item(
-                    G, item, layer, label=labels.get(item), category=categories.get(item),
+                    G, item, layer_of(item), label=labels.get(item),
+                    category=categories.get(item),
                     category_label=labels.get(categories.get(item, "")),
                     broader=[broader[item]] if item in broader else (),
+                    matches=matches.get(item, ()), hot=item in hot,
                 )
-            _add_requirement(G, role, item, layer)
+            if item in requirements.get(role, ()):
+                _add_requirement(G, role, item, layer_of(item))
+    G.graph["weights"] = {tuple(k): float(v) for k, v in (weights or {}).items()}
+    G.graph["skill_broader"] = {
+        item: (parent,) for item, parent in broader.items()
+        if item not in G or G.nodes[item]["layer"] == "skill"
+    }
+    G.graph["median_wage"] = {r: float(w) for r, w in (wages or {}).items()}
     return G
+
+
+def requirement_weight(G: nx.Graph, role: str, item: str) -> float:
+    """How much ``item`` matters to ``role``, 0 to 1: a rated requirement's
+    ``(importance − 1) / 4`` (O*NET's scale IM, 1–5), an ESCO
+    optional skill's :data:`OPTIONAL_WEIGHT`, otherwise 1.
+
+    >>> G = requirements_from_dict({"r": ["x", "y"]}, weights={("r", "x"): 0.25})
+    >>> requirement_weight(G, "r", "x"), requirement_weight(G, "r", "y")
+    (0.25, 1.0)
+    """
+    return G.graph.get("weights", {}).get((role, item), 1.0)
 
 
 # ------------------------------------------------------------------------------------------

@@ -201,3 +201,240 @@ def top_k_similar(
         (rm.roles[candidates[j]], float(scores[j]), int(counts[j])) for j in order
     ]
 
+
+
+# ------------------------------------------------------------------------------------------
+# The weighted similarity: cosine of importance x IDF weights, blended over blocks
+
+
+@dataclass
+class WeightedBlock:
+    """One block of requirements (skills, technologies or equipment) as sparse matrices over
+    the roles of a :class:`WeightedMatrix` and the block's features.
+
+    ``direct`` holds each role's own requirements, weight x IDF (what a role *needs*);
+    ``profile`` the same with every broader feature a requirement counts toward, rows
+    scaled to length 1 (what the cosine compares); ``cover`` is 1 where a role *holds* a
+    feature (weighs it at least ``held``, narrower requirements counting for broader ones).
+    """
+
+    name: str
+    share: float
+    features: list[str]
+    idf: np.ndarray
+    direct: sparse.csr_matrix
+    profile: sparse.csr_matrix
+    cover: sparse.csr_matrix
+    #: per role: the sum of ``direct`` (0 for a role with nothing in the block)
+    totals: np.ndarray
+    #: per role: whether its ``profile`` row is non-zero
+    present: np.ndarray
+    #: The rows a role is compared *from*: ``profile``, plus a borrowed row for a role with
+    #: nothing in the block (:meth:`WeightedMatrix.impute`); and where there is one.
+    source: sparse.csr_matrix | None = None
+    source_present: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.source is None:
+            self.source, self.source_present = self.profile, self.present
+
+    @classmethod
+    def build(cls, name: str, share: float, n_roles: int, features: list[str],
+              direct: Iterable[tuple[int, int, float]],
+              ancestors: dict[int, Iterable[int]] | None = None, held: float = 0.0
+              ) -> WeightedBlock:
+        """From ``(role row, feature column, weight)`` entries (weights 0 to 1; the largest
+        of duplicates counts) and each feature's broader features (column → columns).
+        ``cover`` marks what weighs at least ``held`` (and above 0), with its broader features.
+
+        The IDF of a feature is ``1 + ln((1 + n) / (1 + df))``, with ``n`` the roles having
+        anything in the block and ``df`` those having the feature (directly or through a
+        narrower one): 1 for a feature every role has, more for a rarer one.
+        """
+        ancestors = ancestors or {}
+        own: dict[tuple[int, int], float] = {}
+        for row, col, weight in direct:
+            if weight > own.get((row, col), -1.0):
+                own[(row, col)] = weight
+        spread = dict(own)
+        for (row, col), weight in own.items():
+            for up in ancestors.get(col, ()):
+                if weight > spread.get((row, up), -1.0):
+                    spread[(row, up)] = weight
+        shape = (n_roles, len(features))
+
+        def matrix(entries: dict) -> sparse.csr_matrix:
+            keys = list(entries)
+            rows = np.fromiter((k[0] for k in keys), np.int64, len(keys))
+            cols = np.fromiter((k[1] for k in keys), np.int64, len(keys))
+            data = np.fromiter((entries[k] for k in keys), np.float64, len(keys))
+            m = sparse.csr_matrix((data, (rows, cols)), shape=shape)
+            m.eliminate_zeros()
+            return m
+
+        spread_m = matrix(spread)
+        present_roles = np.diff(spread_m.indptr) > 0
+        df = np.bincount(spread_m.indices, minlength=len(features)).astype(np.float64)
+        n = float(present_roles.sum())
+        idf = 1.0 + np.log((1.0 + n) / (1.0 + df))
+        direct_m = matrix(own)
+        direct_m.data *= idf[direct_m.indices]
+        profile = spread_m.copy()
+        profile.data *= idf[profile.indices]
+        norms = np.sqrt(np.asarray(profile.multiply(profile).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        profile = sparse.csr_matrix(sparse.diags(scale) @ profile)
+        cover = matrix({k: 1.0 for k, w in spread.items() if w >= held and w > 0})
+        totals = np.asarray(direct_m.sum(axis=1)).ravel()
+        return cls(name, share, features, idf, direct_m, profile, cover, totals,
+                   np.diff(profile.indptr) > 0)
+
+
+@dataclass
+class WeightedMatrix:
+    """Roles and their :class:`WeightedBlock` s: the weighted similarity of
+    :mod:`careerkg.graph.overlap.weighted`.
+
+    The similarity of roles ``i`` and ``j`` is ``Σ share_b · cos_b(i, j) / Σ share_b`` over
+    the blocks ``b`` in which both roles have something (0 when there is none; ``i``'s side
+    may be a borrowed row, see :meth:`impute`); the cost of
+    moving from ``i`` to ``j`` is ``Σ share_b · (1 − covered_b(i → j)) / Σ share_b`` over the
+    blocks where ``j`` needs something, ``covered_b`` being the share of ``j``'s weight in
+    the block that ``i`` already has.
+    """
+
+    roles: list[str]
+    role_index: dict[str, int]
+    blocks: list[WeightedBlock]
+
+    def index_of(self, role: str) -> int:
+        try:
+            return self.role_index[role]
+        except KeyError:
+            raise KeyError(f"{role!r} is not a role of this matrix") from None
+
+    @staticmethod
+    def _sides(block: WeightedBlock, i: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """What role ``i`` is compared *to* in ``block``: every role's own profile; for a
+        role with a borrowed row, every role's ``source`` (borrowed rows meet each other)."""
+        if block.source_present[i] and not block.present[i]:
+            return block.source, block.source_present
+        return block.profile, block.present
+
+    def scores(self, i: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """The similarity of role ``i`` to every role (or to ``rows``); its own is 1 or 0."""
+        size = len(self.roles) if rows is None else len(rows)
+        numerator = np.zeros(size)
+        denominator = np.zeros(size)
+        for block in self.blocks:
+            if not block.source_present[i]:
+                continue
+            lo, hi = block.source.indptr[i], block.source.indptr[i + 1]
+            vector = np.zeros(block.source.shape[1])
+            vector[block.source.indices[lo:hi]] = block.source.data[lo:hi]
+            target, present = self._sides(block, i)
+            if rows is not None:
+                target, present = target[rows], present[rows]
+            numerator += block.share * (target @ vector)
+            denominator += block.share * present
+        return np.divide(numerator, denominator, out=np.zeros(size), where=denominator > 0)
+
+    def impute(self, name: str, neighbours: int) -> None:
+        """Give each role with nothing in block ``name`` (but something elsewhere) a
+        ``source`` row to be compared from: the mean ``profile`` row of the ``neighbours``
+        roles most like it by the other blocks that have one, weighted by that similarity
+        and scaled to length 1 — when such roles are fewer than those with the block.
+        Only the comparisons *from* such a role use it (a borrowed
+        profile is a mean, close to everything: compared *to* it, every role would find it
+        among its nearest); ``profile``, ``direct``, ``cover`` and ``totals`` stay."""
+        target = next((b for b in self.blocks if b.name == name), None)
+        others = [b for b in self.blocks if b is not target]
+        if target is None or not others or not target.present.any():
+            return
+        elsewhere = np.logical_or.reduce([b.present for b in others])
+        missing = np.flatnonzero(~target.present & elsewhere)
+        # Borrow only where a role without the block is the exception (O*NET's unrated
+        # occupations among the rated ones), not the rule (O*NET's technologies beside the
+        # seed's two roles with skills: every borrowed row would be theirs).
+        if not len(missing) or target.present.sum() < len(missing):
+            return
+        source = target.profile.tolil()
+        filled = []
+        for i in missing.tolist():
+            numerator = np.zeros(len(self.roles))
+            denominator = np.zeros(len(self.roles))
+            for block in others:
+                if block.present[i]:
+                    lo, hi = block.profile.indptr[i], block.profile.indptr[i + 1]
+                    vector = np.zeros(block.profile.shape[1])
+                    vector[block.profile.indices[lo:hi]] = block.profile.data[lo:hi]
+                    numerator += block.share * (block.profile @ vector)
+                    denominator += block.share * block.present
+            scores = np.divide(numerator, denominator, out=np.zeros(len(self.roles)),
+                               where=denominator > 0)
+            scores[~target.present] = 0.0
+            candidates = np.flatnonzero(scores > 0)
+            if not len(candidates):
+                continue
+            top = candidates[np.lexsort((candidates, -scores[candidates]))[:neighbours]]
+            row = np.asarray(target.profile[top].T @ scores[top]).ravel()
+            norm = np.linalg.norm(row)
+            if norm > 0:
+                source[i] = row / norm
+                filled.append(i)
+        target.source = source.tocsr()
+        target.source_present = target.present.copy()
+        target.source_present[filled] = True
+
+    def all_scores(self, rows: np.ndarray) -> np.ndarray:
+        """Similarities of ``rows`` (a few roles) to every role, as a dense array (row ``r``
+        equal to :meth:`scores` of ``rows[r]``)."""
+        numerator = np.zeros((len(rows), len(self.roles)))
+        denominator = np.zeros_like(numerator)
+        for block in self.blocks:
+            borrowed = block.source_present[rows] & ~block.present[rows]
+            for group, (target, present) in (
+                (~borrowed, (block.profile, block.present)),
+                (borrowed, (block.source, block.source_present)),
+            ):
+                if not group.any():
+                    continue
+                chosen = rows[group]
+                numerator[group] += block.share * (block.source[chosen] @ target.T).toarray()
+                denominator[group] += block.share * np.outer(block.source_present[chosen],
+                                                             present)
+        return np.divide(numerator, denominator, out=np.zeros_like(numerator),
+                         where=denominator > 0)
+
+    def costs(self, i: int, targets: np.ndarray) -> np.ndarray:
+        """What role ``i`` must add to become each of ``targets``: the weighted share of each
+        target's requirements it lacks, 0 (nothing) to 1 (everything)."""
+        numerator = np.zeros(len(targets))
+        denominator = np.zeros(len(targets))
+        for block in self.blocks:
+            totals = block.totals[targets]
+            needs = totals > 0
+            lo, hi = block.cover.indptr[i], block.cover.indptr[i + 1]
+            held = np.zeros(block.cover.shape[1])
+            held[block.cover.indices[lo:hi]] = 1.0
+            covered = block.direct[targets] @ held
+            share = np.divide(covered, totals, out=np.zeros(len(targets)), where=needs)
+            numerator += block.share * needs * (1.0 - np.minimum(share, 1.0))
+            denominator += block.share * needs
+        return np.divide(numerator, denominator, out=np.zeros(len(targets)),
+                         where=denominator > 0)
+
+    def top_k(self, role: str, k: int) -> list[tuple[str, float]]:
+        """The ``k`` roles most similar to ``role`` (score above 0): ``(role, score)``, best
+        first, ties by IRI."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1 (got {k})")
+        i = self.index_of(role)
+        scores = self.scores(i)
+        scores[i] = 0.0
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > k:
+            kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
+            candidates = candidates[scores[candidates] >= kth]
+        order = np.lexsort((candidates, -scores[candidates]))[:k]
+        return [(self.roles[candidates[j]], float(scores[candidates[j]])) for j in order]

@@ -30,8 +30,10 @@ from .model import (
 )
 from .names import resolve_role
 from .similarity import RoleMatrix, pairwise_similarity, similarity_scores, top_k_similar
+from .weighted import weighted_matrix
 
 __all__ = [
+    "SIMILARITY_METRICS",
     "role_matrix",
     "similar_roles",
     "similar_report",
@@ -86,10 +88,22 @@ def role_matrix(G: nx.Graph, by: str = "all") -> RoleMatrix:
     return matrix
 
 
+#: The metrics :func:`similar_roles` ranks by: the weighted similarity (default; see
+#: :mod:`careerkg.graph.overlap.weighted`), Jaccard, the overlap coefficient.
+SIMILARITY_METRICS = ("weighted", "jaccard", "overlap")
+
+
+def _check_metric(metric: str) -> str:
+    if metric not in SIMILARITY_METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of: "
+                         f"{', '.join(SIMILARITY_METRICS)}")
+    return metric
+
+
 def similar_roles(
-    G: nx.Graph, role: str, k: int = 10, by: str = "all", metric: str = "jaccard"
+    G: nx.Graph, role: str, k: int = 10, by: str = "all", metric: str = "weighted"
 ) -> list[dict]:
-    """The ``k`` roles most similar to ``role`` (sharing at least one requirement).
+    """The ``k`` roles most similar to ``role``.
 
     Parameters
     ----------
@@ -101,47 +115,67 @@ def similar_roles(
         How many roles to return at most.
     by : {"all", "skills", "tools"}
         What counts as a requirement.
-    metric : {"jaccard", "overlap"}
-        What to rank by (the overlap coefficient for ``overlap``).
+    metric : {"weighted", "jaccard", "overlap"}
+        What to rank by: the weighted similarity (importance x IDF cosine across skills,
+        technologies and equipment, :mod:`~careerkg.graph.overlap.weighted`), Jaccard or
+        the overlap coefficient of the requirement sets (roles sharing at least one).
 
     Returns
     -------
     list of dict
         :func:`item_summary` of each role plus ``items`` (its requirement count),
-        ``shared``, ``jaccard`` and ``overlap_coefficient``; best first, ties broken by
-        shared count, then IRI.
+        ``shared``, ``jaccard``, ``overlap_coefficient`` and ``similarity`` (the weighted
+        similarity); best first, ties broken by shared count (Jaccard, overlap), then IRI.
 
     Examples
     --------
     >>> from careerkg.graph.overlap import requirements_from_dict
     >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["y"], "c": ["x", "y", "z"],
     ...                             "d": ["q"]})
-    >>> [(s["iri"], s["shared"]) for s in similar_roles(G, "a")]
+    >>> [(s["iri"], s["shared"]) for s in similar_roles(G, "a", metric="jaccard")]
     [('c', 2), ('b', 1)]
     """
-    if metric not in ("jaccard", "overlap"):
-        raise ValueError(f"unknown metric {metric!r}; use jaccard or overlap")
+    _check_metric(metric)
     _role(G, role)
     rm = role_matrix(G, by)
-    size = int(rm.sizes[rm.index_of(role)])
+    wm = weighted_matrix(G, by)
+    if metric == "weighted":
+        found = wm.top_k(role, k)
+    else:
+        ranked = [r for r, _score, _shared in top_k_similar(rm, role, k, metric)]
+        weighted = wm.scores(wm.index_of(role), np.array([wm.index_of(r) for r in ranked],
+                                                         dtype=np.int64))
+        found = list(zip(ranked, weighted.tolist(), strict=True))
+    if not found:
+        return []
+    mine = set(rm.matrix.indices[rm.matrix.indptr[rm.index_of(role)]:
+                                 rm.matrix.indptr[rm.index_of(role) + 1]].tolist())
+    size = len(mine)
     out = []
-    for other, _score, shared in top_k_similar(rm, role, k, metric):
-        other_size = int(rm.sizes[rm.index_of(other)])
+    for other, score in found:
+        j = rm.index_of(other)
+        theirs = rm.matrix.indices[rm.matrix.indptr[j]:rm.matrix.indptr[j + 1]]
+        shared = len(mine.intersection(theirs.tolist()))
+        other_size = len(theirs)
+        union = size + other_size - shared
+        smaller = min(size, other_size)
         out.append({
             **item_summary(G, other), "items": other_size, "shared": shared,
-            "jaccard": shared / (size + other_size - shared),
-            "overlap_coefficient": shared / min(size, other_size),
+            "jaccard": shared / union if union else 0.0,
+            "overlap_coefficient": shared / smaller if smaller else 0.0,
+            "similarity": float(score),
         })
     return out
 
 
 def similar_report(
-    store: Store, role: str, k: int = 10, by: str = "all", metric: str = "jaccard"
+    store: Store, role: str, k: int = 10, by: str = "all", metric: str = "weighted"
 ) -> dict:
     """Resolve a role name and list its ``k`` most similar roles: the JSON of
     ``careerkg similar`` and ``/api/similar`` — ``role``, ``by``, ``metric``, ``similar``.
     """
     _check_by(by)
+    _check_metric(metric)
     if k < 1:
         raise ValueError(f"k must be at least 1 (got {k})")
     ref = resolve_role(store, role)
@@ -357,7 +391,7 @@ def ego_network(
     """The neighbourhood of ``role``: its requirements (radius 1) and the roles sharing them
     (radius 2), with the edges among them.
 
-    ``max_roles`` (with radius 2) keeps only the most similar other roles (by Jaccard) and
+    ``max_roles`` (with radius 2) keeps only the most similar other roles (weighted) and
     the requirements of the kept roles; without it, radius 2 on a large taxonomy reaches
     most roles.
 
@@ -455,6 +489,7 @@ def overlap_view(
         items = items[:max_items]
         truncated = True
     V = G.subgraph([*chosen, *items]).copy()
+    V.graph.clear()  # not the whole graph's weights and wages
     V.graph.update(
         name="careerkg overlap view", by=by, center=center or "", truncated=truncated,
         roles_total=len(all_roles),

@@ -65,7 +65,8 @@ VALUES = [
     "\"onmouseover=alert(1) x=\"", "'><img src=x onerror=alert(1)>", "../../etc/passwd",
     "%00", "\u202e\ufeff", "x" * 3000, "json", "csv", "tsv", "xml", "turtle", "ttl", "jsonld",
     "ntriples", "rdfxml", "dot", "graphml", "gexf", "skills", "tools", "all", "jaccard",
-    "cosine", "text/html", "default", "urn:x-arq:DefaultGraph", "role", "skill", "tool",
+    "cosine", "weighted", "roles", "wage", "text/html", "default", "urn:x-arq:DefaultGraph",
+    "role", "skill", "tool",
     "industry", "statistcian", "15-2051", '"', '"*', "NEAR(a b)", "a OR", "^x", "col:x", "*",
     "15", "isco-2", "99",
     *SPARQL,
@@ -73,8 +74,8 @@ VALUES = [
 PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by", "run",
           "metric", "default-graph-uri", "named-graph-uri", "update", "name", "title", "q",
           "center", "ego", "kind", "category", "skill", "tool", "industry", "type", "limit",
-          # canned-query paging and role parameters
-          "page", "current", "target", "other",
+          # canned-query paging and role parameters; next/path/skills
+          "page", "current", "target", "other", "max_steps", "min_roles",
           # browse pages
           "family"]
 ACCEPTS = [
