@@ -115,20 +115,34 @@ def item_kind(store: Store, iri: str) -> str | None:
     return None
 
 
+def _labels(store: Store, iris: list[str]) -> dict[str, str]:
+    """The English (or plain) label of each IRI that has one."""
+    out: dict[str, str] = {}
+    for start in range(0, len(iris), 500):
+        values = " ".join(f"<{i}>" for i in iris[start:start + 500])
+        for r in store.query(f"""SELECT ?node (SAMPLE(?nodeLabel) AS ?label) WHERE {{
+  VALUES ?node {{ {values} }} {_label('node')} }} GROUP BY ?node""").to_python():
+            if r.get("label") is not None:
+                out[r["node"]] = str(r["label"])
+    return out
+
+
 def browse_items(store: Store, kind: str, *, page: int = 1, per_page: int = 50) -> Listing:
     """Every skill, tool or industry (``kind``), the ones most roles need first, then by
     label; each ``iri``, ``label``, ``roles`` (how many roles need it)."""
     if kind not in KINDS:
         raise ValueError(f"no list of {kind!r}; there are {', '.join(KINDS)}")
     cls, props, _title = KINDS[kind]
+    # Two plain scans (the items with their labels; the links counted per item) read much
+    # faster on a big graph than one query with an OPTIONAL join.
+    rows = store.query(f"""SELECT ?item (SAMPLE(?itemLabel) AS ?label) WHERE {{
+  ?item a <{cls}> . {_label('item')} }} GROUP BY ?item""").to_python()
     path = "|".join(f"<{p}>" for p in props)
-    rows = store.query(f"""SELECT ?item (SAMPLE(?itemLabel) AS ?label)
-  (COUNT(DISTINCT ?role) AS ?roles) WHERE {{
-  ?item a <{cls}> . {_label('item')}
-  OPTIONAL {{ ?role {path} ?item . ?role a <{CKG}Role> }}
-}} GROUP BY ?item""").to_python()
+    counts = {r["item"]: int(r["n"]) for r in store.query(
+        f"SELECT ?item (COUNT(DISTINCT ?role) AS ?n) WHERE {{ ?role {path} ?item }} "
+        "GROUP BY ?item").to_python()}
     items = [{"iri": r["item"], "label": str(r.get("label") or r["item"]),
-              "roles": int(r.get("roles") or 0)} for r in rows]
+              "roles": counts.get(r["item"], 0)} for r in rows]
     items.sort(key=lambda x: (-x["roles"], x["label"].casefold(), x["iri"]))
     return _page(items, page, per_page)
 
@@ -142,18 +156,22 @@ def roles_needing(store: Store, iri: str, kind: str, *, page: int = 1,
     if kind not in KINDS:
         raise ValueError(f"no list of {kind!r}; there are {', '.join(KINDS)}")
     path = "|".join(f"<{p}>" for p in KINDS[kind][1])
-    rows = store.query(f"""SELECT ?role (SAMPLE(?roleLabel) AS ?label) (MAX(?rating) AS ?importance)
-WHERE {{
-  {{ ?role {path} <{iri}> }} UNION {{ ?role <{CKG}skillRequirement> ?req .
-    ?req <{CKG}requiredSkill> <{iri}> ; <{CKG}importance> ?rating }}
-  ?role a <{CKG}Role> . {_label('role')}
-}} GROUP BY ?role""").to_python()
-    roles = [{"iri": r["role"], "label": str(r.get("label") or r["role"]),
-              "importance": None if r.get("importance") is None
-              else Decimal(str(r["importance"]))} for r in rows]
-    roles.sort(key=lambda x: (x["importance"] is None, -(x["importance"] or 0),
+    linked = {r["role"] for r in store.query(
+        f"SELECT DISTINCT ?role WHERE {{ ?role {path} <{iri}> }}").to_python()}
+    rated = {r["role"]: Decimal(str(r["importance"])) for r in store.query(f"""
+SELECT ?role (MAX(?rating) AS ?importance) WHERE {{
+  ?requirement <{CKG}requiredSkill> <{iri}> ; <{CKG}importance> ?rating .
+  ?role <{CKG}skillRequirement> ?requirement .
+}} GROUP BY ?role""").to_python() if r.get("importance") is not None}
+    found = sorted(linked | set(rated))
+    roles = {r["role"] for r in store.query(
+        f"SELECT ?role WHERE {{ VALUES ?role {{ {' '.join(f'<{i}>' for i in found)} }} "
+        f"?role a <{CKG}Role> }}").to_python()} if found else set()
+    labels = _labels(store, sorted(roles))
+    items = [{"iri": r, "label": labels.get(r, r), "importance": rated.get(r)} for r in roles]
+    items.sort(key=lambda x: (x["importance"] is None, -(x["importance"] or 0),
                               x["label"].casefold(), x["iri"]))
-    listing = _page(roles, page, per_page)
+    listing = _page(items, page, per_page)
     figures = salary_figures(store, [r["iri"] for r in listing.items]) if listing.items else []
     for r in listing.items:
         r["wage"] = headline_wage([f for f in figures if f.role == r["iri"]])

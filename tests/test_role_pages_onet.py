@@ -11,9 +11,9 @@ from decimal import Decimal
 from statistics import median
 
 import lxml.html
-import openpyxl
 import pytest
 from conftest import ROOT
+from test_import_onet_29 import sheet_rows as sheet
 
 from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
@@ -26,17 +26,10 @@ pytestmark = [pytest.mark.skipif(not ONET29.is_dir(), reason="no O*NET 29.2 data
               pytest.mark.slow, pytest.mark.timeout(1800)]
 
 OCC = ID + "onet/occupation/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DS = "15-2051.00"    # Data Scientists: alternate titles, tasks, no ratings
 STAT = "15-2041.00"  # Statisticians: rated skills and knowledge
-
-
-def sheet(name: str) -> list[dict]:
-    book = openpyxl.load_workbook(ONET29 / f"{name}.xlsx", read_only=True)
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = next(rows)
-    out = [dict(zip(header, r, strict=False)) for r in rows if any(v is not None for v in r)]
-    book.close()
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +65,32 @@ def path_of(iri: str) -> str:
     return "/id/" + iri[len(ID):]
 
 
-def top_by_importance(table: str, code: str, n: int = 3) -> list[str]:
+def top_by_importance(table: str, code: str, n: int = 3) -> list[tuple[str, Decimal]]:
+    """The ``n`` most important elements of a role: (name, importance), by the workbook."""
     rated = {(r["Element Name"]): Decimal(str(r["Data Value"])) for r in sheet(table)
              if r["O*NET-SOC Code"] == code and r["Scale ID"] == "IM"}
-    return [name.casefold() for name in
+    return [(name, rated[name]) for name in
             sorted(rated, key=lambda e: (-rated[e], e.casefold()))[:n]]
+
+
+def names_of(store, iri: str) -> set[str]:
+    """Every label of a node, folded (an O*NET element may be the seed's skill of that
+    name, shown under the seed's label)."""
+    rows = store.query(f"""SELECT ?name WHERE {{ <{iri}> <{SKOS}prefLabel>|<{RDFS}label>|
+        <{SKOS}altLabel> ?name }}""").to_python()
+    return {str(r["name"]).casefold() for r in rows}
+
+
+def shown_top(store, doc, part: str, n: int = 3) -> list[tuple[set[str], Decimal]]:
+    items = doc.xpath(f"//div[{cls(part)}]//li")[:n]
+    return [(names_of(store, ID + li.xpath("./a/@href")[0][len("/id/"):]),
+             Decimal(texts(li, f".//span[{cls('importance')}]")[0])) for li in items]
+
+
+def matches(shown, expected) -> bool:
+    return len(shown) == len(expected) and all(
+        name.casefold() in names and value == importance
+        for (names, value), (name, importance) in zip(shown, expected, strict=True))
 
 
 def test_data_scientists_alternate_titles_tasks_and_related(client):
@@ -104,7 +118,10 @@ def test_data_scientists_alternate_titles_tasks_and_related(client):
     assert [texts(li, f".//span[{cls('tier')}]")[0] for li in items] == [
         r["Relatedness Tier"] for r in related]
     zone = next(r["Job Zone"] for r in sheet("Job Zones") if r["O*NET-SOC Code"] == DS)
-    assert str(zone) in texts(doc, f"//div[{cls('summary-zone')}]//a")[0]
+    reference = next(r for r in sheet("Job Zone Reference") if r["Job Zone"] == zone)
+    assert texts(doc, f"//div[{cls('summary-zone')}]//a") == [reference["Name"]]
+    assert texts(doc, f"//div[{cls('summary-zone')}]//p[{cls('education')}]") == [
+        " ".join(reference["Education"].split())]
     # Family from the code's first two digits; no ratings, so no skills section invented.
     assert texts(doc, f"//span[{cls('role-family')}]/a") == ["Computer and Mathematical"]
     assert not doc.xpath(f"//section[{cls('role-knowledge')}]")
@@ -112,10 +129,10 @@ def test_data_scientists_alternate_titles_tasks_and_related(client):
 
 def test_statisticians_top_skills_knowledge_and_hot_technologies(client, onet):
     doc = page(client, path_of(OCC + STAT))
-    shown = [s.casefold() for s in texts(doc, f"//div[{cls('summary-skills')}]//li/a")[:3]]
-    assert shown == top_by_importance("Skills", STAT)
-    shown = [s.casefold() for s in texts(doc, f"//div[{cls('summary-knowledge')}]//li/a")[:3]]
-    assert shown == top_by_importance("Knowledge", STAT)
+    skills = top_by_importance("Skills", STAT)
+    assert matches(shown_top(onet, doc, "summary-skills"), skills), skills
+    knowledge = top_by_importance("Knowledge", STAT)
+    assert matches(shown_top(onet, doc, "summary-knowledge"), knowledge), knowledge
     rows = sheet("Technology Skills")
     hot_anywhere = {r["Example"].casefold() for r in rows if r["Hot Technology"] == "Y"}
     used = {r["Example"].casefold() for r in rows if r["O*NET-SOC Code"] == STAT}
@@ -127,8 +144,8 @@ def test_statisticians_top_skills_knowledge_and_hot_technologies(client, onet):
     assert len(doc.xpath(f"//section[{cls('role-tools')}]/h3")) > 1
     # The Python API shows the same role.
     profile = role_profile(onet, STAT)
-    assert [s["label"].casefold() for s in profile.skills[:3]] == top_by_importance(
-        "Skills", STAT)
+    assert matches([(names_of(onet, s["iri"]), s["importance"]) for s in profile.skills[:3]],
+                   skills)
 
 
 def test_a_skill_page_lists_rated_roles_by_importance(client):
