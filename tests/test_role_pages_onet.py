@@ -201,5 +201,5 @@ def test_pages_answer_fast_enough_on_the_full_graph(client, onet):
         timings[name] = median(spent)
     print("median seconds per page on O*NET 29.2:",
           {k: round(v, 3) for k, v in timings.items()})
-    # Generous bounds for a shared machine: each page well under the 10 s query limit.
-    assert all(t < 5 for t in timings.values()), timings
+    # A bound for a shared machine: each page within the default 10 s query time limit.
+    assert all(t < 10 for t in timings.values()), timings
