@@ -310,9 +310,10 @@ def _equivalents(store: Store, role: str) -> list[dict]:
 
 
 def _provenance(store: Store, role: str) -> tuple[list[dict], list[dict]]:
-    graphs = {r["g"] for r in _rows(
-        store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{role}> ?p ?o }} }}")}
-    sources = [{"name": s.name, "title": s.title} for s in store.sources() if s.graph in graphs]
+    # One ASK per source with its graph as the dataset (FROM): the same on every kind of
+    # store, a remote one included (whose queries see the live graphs as one default graph).
+    sources = [{"name": s.name, "title": s.title} for s in store.sources()
+               if store.query(f"ASK FROM <{s.graph}> {{ <{role}> ?p ?o }}").boolean]
     rows = _rows(store, f"""SELECT ?passage (SAMPLE(?passageLabel) AS ?label) WHERE {{
   {{ <{role}> <{PROV}wasDerivedFrom> ?passage }} UNION {{ ?passage <{CKG}about> <{role}> }}
   ?passage a <{CKG}Passage> . {_label_part('passage')} }} GROUP BY ?passage""")
