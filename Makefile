@@ -4,7 +4,8 @@
 #   make test   set everything up (Chromium included), then run the linter and the tests
 # Set-up is idempotent: a virtualenv in .venv, the Python package in editable mode, the
 # npm front-end assets copied into server/static/vendor/, Debian's chromium for the
-# browser tests and Debian's rasqal-utils (roqet, a SPARQL client) for the protocol tests.
+# browser tests, Debian's rasqal-utils (roqet, a SPARQL client) for the protocol tests and
+# Debian's wrk (a native HTTP load generator) for the benchmarks and their smoke test.
 
 VENV ?= .venv
 PYTHON ?= python3
@@ -13,8 +14,9 @@ STAMP := $(VENV)/.careerkg-installed
 ASSETS := server/static/vendor/.installed
 CHROMIUM ?= /usr/bin/chromium
 ROQET ?= /usr/bin/roqet
+WRK ?= /usr/bin/wrk
 
-.PHONY: setup run test lint bench chromium roqet clean
+.PHONY: setup run test lint bench chromium roqet wrk clean
 
 setup: $(STAMP) $(ASSETS)
 
@@ -41,13 +43,18 @@ roqet:
 	  echo "Installing Debian's rasqal-utils (roqet) for the protocol tests (needs root)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rasqal-utils >/dev/null; }
 
+wrk:
+	@test -x $(WRK) || { \
+	  echo "Installing Debian's wrk (a native HTTP load generator) for the benchmarks (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: setup chromium roqet lint
+test: setup chromium roqet wrk lint
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup wrk
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
 

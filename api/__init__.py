@@ -19,7 +19,7 @@ from careerkg.graph.sparql import QuerySyntaxError
 from careerkg.graph.store import Source
 
 from ._kg import KnowledgeGraph, open
-from ._reports import OverlapReport, Role, SimilarReport
+from ._reports import NextReport, OverlapReport, PathReport, Role, SimilarReport, SkillsReport
 from ._results import Rows
 
 try:
@@ -34,6 +34,9 @@ __all__ = [
     "Role",
     "OverlapReport",
     "SimilarReport",
+    "NextReport",
+    "PathReport",
+    "SkillsReport",
     "Hit",
     "Source",
     "CareerKGError",

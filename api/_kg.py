@@ -11,13 +11,15 @@ from careerkg.graph.factory import open_store, store_spec
 from careerkg.graph.files import write_atomic
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.importers import ImportReport, import_source
+from careerkg.graph.overlap.market import skills_report
+from careerkg.graph.overlap.transitions import MAX_STEPS, next_report, path_report
 from careerkg.graph.roles import role_profile
 from careerkg.graph.search import Hit, search
 from careerkg.graph.store import OxigraphStore, Source, Store
 from careerkg.graph.userquery import run_text
 from careerkg.graph.validate import Violation, validate_store
 
-from ._reports import OverlapReport, Role, SimilarReport
+from ._reports import NextReport, OverlapReport, PathReport, Role, SimilarReport, SkillsReport
 from ._results import Rows
 
 if TYPE_CHECKING:
@@ -119,6 +121,24 @@ class KnowledgeGraph:
         """The ``top`` roles most similar to ``role`` (``careerkg similar``,
         ``/api/similar``)."""
         return SimilarReport(ov.similar_report(self.store, _role_name(role), top, by, metric))
+
+    def next(self, role: str | Role, top: int = 10, by: str = "all") -> NextReport:
+        """Roles reachable from ``role`` with the least to learn (``careerkg next``,
+        ``/api/next``): each with ``shared``, ``missing`` (ranked by importance to the
+        target), ``similarity`` and ``wage_change`` (target median - source median, or None)."""
+        return NextReport(next_report(self.store, _role_name(role), top, by))
+
+    def path(self, a: str | Role, b: str | Role, max_steps: int = MAX_STEPS,
+             by: str = "all") -> PathReport:
+        """The sequence of roles from ``a`` to ``b`` that minimises what must be learned
+        (``careerkg path``, ``/api/path``); raises :class:`careerkg.NotFound` when there is
+        none within ``max_steps``."""
+        return PathReport(path_report(self.store, _role_name(a), _role_name(b), max_steps, by))
+
+    def skills(self, top: int = 20, by: str = "roles") -> SkillsReport:
+        """Skills and technologies ranked by how many roles need them (``by="roles"``) or by
+        the median wage of those roles (``by="wage"``): ``careerkg skills``, ``/api/skills``."""
+        return SkillsReport(skills_report(self.store, top, by))
 
     def search(self, text: str, type: str | None = None, limit: int = 10) -> list[Hit]:
         """Find things by name, code or close spelling (``careerkg search``)."""

@@ -9,7 +9,7 @@ from careerkg.graph.roles import RoleProfile
 
 from ._html import esc, table
 
-__all__ = ["Role", "OverlapReport", "SimilarReport"]
+__all__ = ["Role", "OverlapReport", "SimilarReport", "NextReport", "PathReport", "SkillsReport"]
 
 
 class Role(RoleProfile):
@@ -77,9 +77,56 @@ class SimilarReport(dict[str, Any]):
     ``/api/similar`` (``role``, ``by``, ``metric``, ``similar``), a table in Jupyter."""
 
     def _repr_html_(self) -> str:
-        rows = [(rank, _name(s), f"{s['jaccard']:.3f}", f"{s['overlap_coefficient']:.3f}",
-                 f"{s['shared']} of {s['items']}")
+        rows = [(rank, _name(s), f"{s.get('similarity', s['jaccard']):.3f}",
+                 f"{s['jaccard']:.3f}", f"{s['shared']} of {s['items']}")
                 for rank, s in enumerate(self["similar"], start=1)]
-        caption = f"Roles most similar to {_name(self['role'])}, by {self['by']}"
-        return table(["#", "role", "Jaccard", "overlap", "shared"], rows, total=len(rows),
+        caption = (f"Roles most similar to {_name(self['role'])}, by {self['by']} "
+                   f"({self['metric']})")
+        return table(["#", "role", "similarity", "Jaccard", "shared"], rows, total=len(rows),
                      caption=caption)
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"{value:+,.0f}"
+
+
+def _learn(items: list[dict]) -> str:
+    return ", ".join(i["label"] for i in items[:8]) + (" …" if len(items) > 8 else "")
+
+
+class NextReport(dict[str, Any]):
+    """Where a role can go next: the dict of ``careerkg next --format json`` and
+    ``/api/next`` (``role``, ``by``, ``next``, ``related``), a table in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        rows = [(rank, _name(n["role"]), f"{n['similarity']:.3f}", _learn(n["missing"]),
+                 _money(n["wage_change"]))
+                for rank, n in enumerate(self["next"], start=1)]
+        caption = f"Where {_name(self['role'])} can go next, least to learn first"
+        return table(["#", "role", "similarity", "to learn", "wage change (USD)"], rows,
+                     total=len(rows), caption=caption)
+
+
+class PathReport(dict[str, Any]):
+    """A transition path between two roles: the dict of ``careerkg path --format json`` and
+    ``/api/path`` (``a``, ``b``, ``steps``, ``cost``, ``max_steps``, ``by``)."""
+
+    def _repr_html_(self) -> str:
+        rows = [(number, _name(step["role"]), _learn(step["learn"]),
+                 "" if step["wage"] is None else f"{step['wage']:,.0f}")
+                for number, step in enumerate(self["steps"], start=1)]
+        caption = f"From {_name(self['a'])} to {_name(self['b'])}"
+        return table(["step", "role", "to learn", "median wage (USD)"], rows, total=len(rows),
+                     caption=caption)
+
+
+class SkillsReport(dict[str, Any]):
+    """The skills market: the dict of ``careerkg skills --format json`` and ``/api/skills``
+    (``by``, ``min_roles``, ``roles``, ``roles_with_wage``, ``skills``)."""
+
+    def _repr_html_(self) -> str:
+        rows = [(rank, s["label"] + (" ★" if s.get("hot") else ""), s["roles"],
+                 "" if s.get("median_wage") is None else f"{s['median_wage']:,.0f}")
+                for rank, s in enumerate(self["skills"], start=1)]
+        return table(["#", "skill or technology", "roles", "median wage (USD)"], rows,
+                     total=len(rows), caption=f"Skills market, by {self['by']}")

@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSON file to write (Markdown is written beside it) "
                         "[default: benchmarks/results/latest.json]")
     parser.add_argument("--size", dest="sizes", action="append",
-                        choices=["seed", "onet", "esco", "onet-29.2"],
-                        help="measure only this size (repeatable)")
+                        choices=["seed", "onet", "esco", "onet-29.2", "build"],
+                        help="measure only this size (repeatable; build: `careerkg build` of "
+                        "data/, wall and CPU time)")
     parser.add_argument("--work", type=Path, default=None,
                         help="scratch directory for the stores [default: benchmarks/.data/run]")
     parser.add_argument("--keep", action="store_true",

@@ -10,13 +10,16 @@ Order of a run, per size (seed, O*NET, generated ESCO-sized graph):
 6. memory of both servers' process trees; stop the servers;
 7. the same servers on in-memory stores (``careerkg serve --data``, ``oxigraph serve`` with
    no location, loaded over HTTP): query latency and memory;
-8. role similarity (careerkg vs networkx);
+8. role similarity (careerkg vs networkx); on O*NET, the overlap view of every role drawn
+   in a real Chromium (time to a drawn view, and a frame right after it);
 
 then start-up time of ``careerkg serve`` on the seed graph, search latency on a generated
 vocabulary the size of the full graph (a hundredth of it in tiny mode), and the overlap
 analytics on O*NET 29.2 imported without Related Occupations (size ``onet-29.2``, not in tiny
 mode): the similarity's precision against O*NET's Related Occupations, and the time of
-similar, next and path (:mod:`benchmarks.measure_overlap`).  Engines disagreeing,
+similar, next and path (:mod:`benchmarks.measure_overlap`), and (size ``build``, not in
+tiny mode) the full ``careerkg build`` of ``data/`` with its wall and CPU time.  Engines
+disagreeing,
 a server failing to start or a measure erroring are reported as problems: the run still
 writes its table, and exits 1.
 """
@@ -36,11 +39,27 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from .datasets import Dataset, prepare_generated, prepare_onet, prepare_seed
+from .datasets import (
+    Dataset,
+    generated_size_name,
+    prepare_generated,
+    prepare_onet,
+    prepare_seed,
+)
 from .engines import CareerkgServer, HttpSparql, OxigraphServer, executable
 from .generate import DATA_DIR
+from .measure_build import measure_build
+from .measure_http import (
+    BareFlaskServer,
+    RdflibEndpointServer,
+    measure_http,
+    measure_pages,
+    measure_rdflib_endpoint,
+    wrk_available,
+)
 from .measure_load import measure_load_and_export
 from .measure_overlap import measure_overlap
+from .measure_overlap_view import measure_overlap_view
 from .measure_queries import measure_queries
 from .measure_search import FULL_SIZE, SearchVocabulary, measure_search
 from .measure_servers import measure_startup, memory_rows
@@ -53,6 +72,11 @@ __all__ = ["Mode", "MODES", "run", "RESULTS_DIR"]
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CLIENTS = 8
+#: Seconds without requests after which careerkg's pool is back to its minimum (the default
+#: WORKER_IDLE_TIMEOUT of 10 s plus the reaper's period): "at rest".
+REST_SECONDS = 16
+#: rdflib-endpoint holds the graph in rdflib: it is compared up to this size.
+RDFLIB_ENDPOINT_MAX = 300_000
 
 
 @dataclass(frozen=True)
@@ -107,7 +131,7 @@ def environment(mode: Mode) -> dict:
         oxigraph_version = "unknown"
     packages = {}
     for name in ("careerkg", "pyoxigraph", "rdflib", "networkx", "scipy", "numpy", "flask",
-                 "gunicorn", "requests"):
+                 "granian", "rdflib-endpoint", "requests"):
         try:
             packages[name] = version(name)
         except Exception:  # noqa: BLE001 - a missing package is just not listed
@@ -127,7 +151,7 @@ def environment(mode: Mode) -> dict:
 
 
 def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Progress,
-                  rows: list[Row], problems: list[str]) -> None:
+                  rows: list[Row], problems: list[str], notes: list[str]) -> None:
     rdflib_on = ds.triples <= mode.rdflib_max_triples
     log(f"{ds.name}: load and export ({ds.data_triples:,} triples of its own)")
     found, rdflib, issues = measure_load_and_export(
@@ -158,7 +182,22 @@ def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Pr
         )
         rows.append(row)
         problems += issues
+        if wrk_available():
+            log(f"{ds.name}: the HTTP path with wrk (native client), alternated")
+            found, issues = measure_http(ds, careerkg.query_url, oxigraph.query_url,
+                                         mode.throughput_seconds)
+            rows += found
+            problems += issues
+            if ds.name == largest_name(mode):
+                _measure_http_peers(ds, mode, careerkg, log, rows, problems, notes)
+        else:
+            notes.append("wrk is not installed (`make bench` installs it): no native HTTP rows")
         rows += memory_rows(ds.name, ds.triples, careerkg, oxigraph)
+        if ds.name == largest_name(mode):
+            log(f"{ds.name}: memory at rest (the worker pool back to its minimum)")
+            time.sleep(REST_SECONDS)
+            rows += memory_rows(ds.name, ds.triples, careerkg, oxigraph,
+                                family="memory at rest")
         ck_http.close()
         ox_http.close()
     finally:
@@ -175,6 +214,50 @@ def _measure_size(ds: Dataset, mode: Mode, work: Path, pool: ClientPool, log: Pr
     found, issues = measure_similarity(ds, mode.similarity, mode.networkx_seconds)
     rows += found
     problems += issues
+    if ds.name == "onet":
+        log(f"{ds.name}: the overlap view of every role, drawn in Chromium")
+        found, issues = measure_overlap_view(ds, mode.load_reps + 2, ds.root / "logs")
+        rows += found
+        problems += issues
+
+
+def largest_name(mode: Mode) -> str:
+    """The name of the generated (ESCO-sized) graph of ``mode``."""
+    return generated_size_name(mode.scale)
+
+
+def _measure_http_peers(ds: Dataset, mode: Mode, careerkg: CareerkgServer, log: Progress,
+                        rows: list[Row], problems: list[str], notes: list[str]) -> None:
+    """Pages and static files against a bare Flask app under the same server, and the
+    Python peer, rdflib-endpoint, on the same data (up to :data:`RDFLIB_ENDPOINT_MAX`)."""
+    logs = ds.root / "logs"
+    base = careerkg.query_url.rsplit("/", 1)[0]
+    log(f"{ds.name}: pages and static files against a bare Flask app")
+    bare = BareFlaskServer(logs / "bare-flask.log")
+    try:
+        bare.wait_ready()
+        found, issues = measure_pages(ds.name, base, bare, mode.throughput_seconds)
+        rows += found
+        problems += issues
+    finally:
+        bare.stop()
+    if ds.triples > RDFLIB_ENDPOINT_MAX or ds.data_file is None:
+        notes.append(f"rdflib-endpoint is compared up to {RDFLIB_ENDPOINT_MAX:,} triples")
+        return
+    if shutil.which("rdflib-endpoint") is None and not (
+            Path(sys.executable).parent / "rdflib-endpoint").is_file():
+        notes.append("rdflib-endpoint is not installed (`make bench` installs it): no rows")
+        return
+    log(f"{ds.name}: rdflib-endpoint on the same data")
+    endpoint = RdflibEndpointServer([ds.builtin_file, ds.data_file], logs / "rdflib-endpoint.log")
+    try:
+        endpoint.wait_ready(timeout=600)
+        found, issues = measure_rdflib_endpoint(ds, careerkg.query_url, endpoint,
+                                                mode.throughput_seconds, mode.load_reps + 1)
+        rows += found
+        problems += issues
+    finally:
+        endpoint.stop()
 
 
 def _measure_in_memory(ds: Dataset, mode: Mode, reference, rows: list[Row],
@@ -231,7 +314,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     keep
         Keep the scratch stores afterwards (for profiling).
     sizes
-        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``), all by default.
+        Only these sizes (``seed``, ``onet``, ``esco``, ``onet-29.2``, ``build``), all by default.
     """
     log = Progress()
     started = time.perf_counter()
@@ -246,7 +329,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     problems: list[str] = []
     notes: list[str] = []
     datasets: dict[str, dict] = {}
-    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2"))
+    wanted = set(sizes or ("seed", "onet", "esco", "onet-29.2", "build"))
     preparers = [("seed", lambda: prepare_seed(work))]
     if mode.onet:
         preparers.append(("onet", lambda: prepare_onet(work)))
@@ -276,7 +359,7 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             if key == "seed":
                 seed_store = ds.oxigraph_store
             try:
-                _measure_size(ds, mode, work, pool, log, rows, problems)
+                _measure_size(ds, mode, work, pool, log, rows, problems, notes)
             except Exception as error:  # noqa: BLE001
                 problems.append(f"{ds.name}: measuring failed: {error}")
                 traceback.print_exc()
@@ -308,6 +391,13 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
             except Exception as error:  # noqa: BLE001
                 problems.append(f"search: {error}")
                 traceback.print_exc()
+        if "build" in wanted and mode.name != "tiny":
+            log("careerkg build of data/ (wall and CPU time)")
+            try:
+                rows += measure_build(work)
+            except Exception as error:  # noqa: BLE001
+                problems.append(f"build: {error}")
+                traceback.print_exc()
     finally:
         pool.close()
     for row in rows:
@@ -332,4 +422,3 @@ def run(mode: Mode, out: Path, *, work: Path | None = None, keep: bool = False,
     print(f"wrote {out} and {out.with_suffix('.md')}")
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 1 if problems else 0

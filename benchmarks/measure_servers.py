@@ -4,9 +4,10 @@ Start-up: the clock starts just before ``careerkg serve`` (the in-memory seed gr
 default a user gets) is launched and stops when ``/sparql`` first answers a query with 200;
 polled every 10 ms.  `oxigraph serve` on a store of the same graph is shown for comparison.
 
-Memory: RSS and PSS summed over each server's whole process tree (careerkg: the gunicorn
-master and app process, the zygote and every query worker; Oxigraph: one process), taken
-after the latency and throughput runs, when caches are warm and the worker pool is full.
+Memory: RSS and PSS summed over each server's whole process tree (careerkg: granian's main
+process and the app process, the zygote and every query worker; Oxigraph: one process), taken
+after the latency and throughput runs, when caches are warm and the worker pool is full, and
+again "at rest" on the largest size, once the pool is back to its minimum.
 RSS counts a page shared by forked workers once per process; PSS splits it between them.
 With in-memory stores the graph lives in careerkg's zygote and every worker is a
 copy-on-write fork of it, so RSS counts the graph once per worker and PSS once in all.

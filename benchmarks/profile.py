@@ -5,7 +5,7 @@
     pyoxigraph alone (query + its own JSON serializer), ``OxigraphStore.query_serialized``
     (rows collected in Python, careerkg's JSON writer), ``IsolatedStore`` (a worker process
     and the pipe to it), the Flask app called as WSGI in-process (routing, checks, headers),
-    ``careerkg serve`` over HTTP (gunicorn), and `oxigraph serve` over HTTP for reference.
+    ``careerkg serve`` over HTTP (granian), and `oxigraph serve` over HTTP for reference.
 ``python -m benchmarks.profile server [--size esco] [--query lookup-role] [--seconds 8]``
     The same query in a loop against ``careerkg serve`` while py-spy samples the thread holding
     the GIL in every process of the server (``--subprocesses --gil``: CPU spent in Python, not
@@ -131,7 +131,7 @@ def layer_latencies(ds: Dataset, query: BenchQuery, seconds: float = 2.0) -> dic
     with CareerkgServer(ds.careerkg_store, logs / "careerkg.log") as server:
         server.wait_ready()
         http = HttpSparql("careerkg", server.query_url)
-        out["careerkg serve over HTTP (+ gunicorn, client)"] = _median_ms(
+        out["careerkg serve over HTTP (+ granian, client)"] = _median_ms(
             lambda: http.run(query), seconds)
         http.close()
     with OxigraphServer(ds.oxigraph_store, logs / "oxigraph.log") as server:

@@ -58,6 +58,18 @@ TARGETS: dict[str, Target] = {
     "overlap: similar": Target("≤ 5 ms", (Check("abs_max", 5.0),)),
     "overlap: next": Target("≤ 50 ms", (Check("abs_max", 50.0),)),
     "overlap: path": Target("≤ 200 ms", (Check("abs_max", 200.0),)),
+    # The HTTP path (issue 15): a native load generator, alternated runs.
+    "http latency (native)": Target("≤ 5x oxigraph serve", (Check("ox_max", 5.0),)),
+    "http throughput (native)": Target("≥ 0.2x oxigraph serve", (Check("ox_min", 0.2),)),
+    "pages vs bare Flask": Target("≥ 0.8x a bare Flask app", (Check("ox_min", 0.8),)),
+    "vs rdflib-endpoint": Target("≥ 10x faster than rdflib-endpoint",
+                                 (Check("speedup_min", 10.0),)),
+    "throughput vs rdflib-endpoint": Target("≥ 3x rdflib-endpoint", (Check("ox_min", 3.0),)),
+    "memory at rest, PSS": Target("PSS ≤ 2x oxigraph serve", (Check("ox_max", 2.0),),
+                                  "largest"),
+    # issue 13: the role network of every O*NET role drawn and on the screen
+    "overlap view": Target("≤ 2 s", (Check("abs_max", 2.0),)),
+    "build": Target("≤ 120 s (issue 11)", (Check("abs_max", 120.0),)),
 }
 #: The servers run on disk stores and again on in-memory stores; the targets are the same.
 TARGETS["query latency (in memory)"] = TARGETS["query latency"]

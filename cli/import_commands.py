@@ -35,7 +35,8 @@ def _persistent_store(store: str | None) -> str:
 @click.argument("kind", metavar="SOURCE", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--name", metavar="NAME",
-              help="Source name (default: onet, esco, csv-<file stem> or rdf-<file stem>).")
+              help="Source name (default: the kind — onet, esco, bls, crosswalk — or "
+                   "csv-<file stem>, rdf-<file stem>).")
 @click.option("--without", "without", multiple=True, type=click.Choice(sorted(PARTS)),
               metavar="PART",
               help="onet only: withhold a part (repeatable): " + ", ".join(sorted(PARTS))
@@ -47,8 +48,11 @@ def _persistent_store(store: str | None) -> str:
 @reports_errors
 def import_(kind, path, name, without, quiet, fmt, store, update_endpoint):
     """Import PATH as a source of the graph: onet (a folder or zip of the O*NET database,
-    Excel or text files), esco (a folder of ESCO's CSV export), csv (your own roles, see
-    docs/import.md) or rdf (a Turtle, N-Triples, JSON-LD or RDF/XML file).
+    Excel or text files), esco (ESCO's two zips as published, or a folder of its CSV
+    files), bls (BLS OEWS national wages, national_M2024_dl.xlsx or its folder, as salary
+    figures of the O*NET roles), crosswalk (ESCO_to_ONET-SOC.xlsx: ESCO <-> O*NET links;
+    import esco first), csv (your own roles, see docs/import.md) or rdf (a Turtle,
+    N-Triples, JSON-LD or RDF/XML file).
 
     All input is checked before anything is written: bad input is refused with its file,
     line and reason, and the store is left exactly as it was. Importing the same input again
@@ -57,6 +61,9 @@ def import_(kind, path, name, without, quiet, fmt, store, update_endpoint):
     \b
     Examples:
       careerkg import onet data/onet-29.2 --store ./kg
+      careerkg import esco data/esco-1.1.1 --store ./kg
+      careerkg import bls data/bls-oews-2024 --store ./kg
+      careerkg import crosswalk data/crosswalks --store ./kg
       careerkg import esco ./esco-csv --store http://localhost:7878/query
       careerkg import csv my-roles.csv --store ./kg
     """

@@ -1,4 +1,4 @@
-"""``careerkg serve``: the web app under gunicorn (a production WSGI server).
+"""``careerkg serve``: the web app under granian (a production server with a native HTTP core).
 
 Logs go to standard error (:mod:`careerkg.server.logs`): readable lines on a terminal, JSON
 lines otherwise or with ``--log-format json``.  Settings not given on the command line come
@@ -11,55 +11,37 @@ flushed and unlocked, its snapshots removed).
 
 from __future__ import annotations
 
+import json
 import math
-import sys
+import os
 from pathlib import Path
 
 import click
 
-from careerkg.graph.errors import CareerKGError
 from careerkg.graph.formats import rdf_format_for_path
 from careerkg.server.config import DEFAULTS, resolve
 
 from .common import reports_errors, store_options
+from .serve_worker import SETTINGS_VARIABLE
 
-__all__ = ["serve", "COMMANDS", "gunicorn_options", "WORKER_BOOT_ERROR"]
-
-#: Exit status when the app cannot start (the store or a data file is unusable); gunicorn's
-#: own code for a worker that failed to boot.
-WORKER_BOOT_ERROR = 3
+__all__ = ["serve", "COMMANDS", "granian_server"]
 
 
-def _bind(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _post_worker_init(worker) -> None:
-    from careerkg.server import describe_app
+def granian_server(host: str, port: int, *, threads: int, grace: float,
+                   log_format: str = "json"):
+    """The granian server of ``careerkg serve`` (not started).
 
-    store = describe_app(worker.wsgi)
-    for listener in worker.sockets:
-        worker.log.info("careerkg serving %s at %s/", store, listener)
-
-
-def _worker_exit(_server, worker) -> None:
-    from flask import Flask
-
-    from careerkg.server import close_app
-
-    app = getattr(worker, "wsgi", None)
-    if isinstance(app, Flask):  # None when the app failed to start
-        close_app(app)
-        worker.log.info("careerkg stopped: store closed")
-
-
-def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
-                     grace: float | None = None, log_format: str = "json") -> dict:
-    """The gunicorn settings of ``careerkg serve``.
-
-    One worker process with ``threads`` threads (gthread): queries already run in their own
-    processes, and one app process keeps one pool of them (and one set of rate-limit
-    counters).  gunicorn's own access log is off: the app writes a JSON line per request.
+    One worker process (the app process) with ``threads`` threads running the app, behind
+    granian's HTTP core (Rust): queries already run in their own processes, and one app
+    process keeps one pool of them (and one set of rate-limit counters).  granian's own
+    access log is off: the app writes a line per request.  granian's ``backpressure`` stays
+    at its default (the listen backlog): it counts open connections, not requests running,
+    and a lower value leaves new connections waiting behind idle keep-alive ones; the
+    ``threads`` bound what runs at once.
 
     Parameters
     ----------
@@ -67,78 +49,23 @@ def gunicorn_options(host: str, port: int, *, threads: int, timeout: float,
         Where to listen.
     threads
         Requests handled at once.
-    timeout
-        The query time limit; gunicorn's own worker timeout is set well above it.
     grace
-        Seconds requests in flight may take to finish after SIGTERM (default: the query
-        time limit plus 5 s, so a running query can end).
+        Seconds requests in flight may take to finish after SIGTERM.
     log_format
         ``json`` or ``text`` (see :data:`careerkg.server.logs.LOG_FORMATS`).
-
-    Returns
-    -------
-    dict
-        Settings for :class:`gunicorn.config.Config`.
     """
-    from careerkg.server.logs import gunicorn_log_config
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
 
-    from .serve_worker import MAX_REQUEST_LINE
+    from careerkg.server.logs import server_log_config
 
-    return {
-        "bind": [_bind(host, port)],
-        "workers": 1,
-        "worker_class": "careerkg.cli.serve_worker.CareerKGWorker",
-        "threads": threads,
-        "timeout": max(30, int(timeout * 3)),
-        "graceful_timeout": math.ceil(grace if grace is not None else timeout + 5),
-        "keepalive": 5,
-        "limit_request_line": MAX_REQUEST_LINE,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "info",
-        "logconfig_dict": gunicorn_log_config(log_format),
-        "proc_name": "careerkg",
-        # No control socket: it is one fixed path per user, shared by every server.
-        "control_socket_disable": True,
-        "post_worker_init": _post_worker_init,
-        "worker_exit": _worker_exit,
-    }
-
-
-def _remote_hosts(*urls: str | None) -> list[str]:
-    """Hosts of a remote store's endpoints: the only ones the app process may connect to."""
-    from urllib.parse import urlsplit
-
-    from careerkg.graph.factory import is_remote
-
-    return [urlsplit(u).hostname for u in urls if is_remote(u) and urlsplit(u).hostname]
-
-
-def _application(app_config: dict, options: dict, log_format: str):
-    from gunicorn.app.base import BaseApplication
-
-    class CareerKGServer(BaseApplication):
-        """gunicorn running the app made by ``create_app(app_config)`` in its worker."""
-
-        def load_config(self):
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            from careerkg.graph.sandbox import lock_down
-            from careerkg.server import create_app
-            from careerkg.server.logs import configure_logging
-
-            configure_logging(fmt=log_format)
-            lock_down(_remote_hosts(app_config.get("CAREERKG_STORE"),
-                                    app_config.get("CAREERKG_UPDATE_ENDPOINT")))
-            try:
-                return create_app(app_config)
-            except (CareerKGError, ValueError, OSError) as error:
-                click.echo(f"Error: {error}", err=True)
-                sys.exit(WORKER_BOOT_ERROR)
-
-    return CareerKGServer()
+    return Granian(
+        "careerkg.cli.serve_worker:load_app", factory=True,
+        address=host, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
+        websockets=False, workers=1, blocking_threads=threads,
+        log_enabled=True, log_dictconfig=server_log_config(log_format), log_access=False,
+        workers_kill_timeout=max(1, math.ceil(grace)), respawn_failed_workers=False,
+    )
 
 
 @click.command()
@@ -206,14 +133,20 @@ def serve(host, port, data_files, timeout, workers, max_rows, access_log, log_fo
         "CAREERKG_STORE": store or None,
         "CAREERKG_UPDATE_ENDPOINT": update_endpoint or None,
         "CAREERKG_DATA": [str(p.resolve()) for p in data_files],
+        # the deployed server warms its caches unless CAREERKG_WARM_UP says otherwise
+        **({} if "CAREERKG_WARM_UP" in os.environ else {"WARM_UP": True}),
         **{key: value for key, value in given.items() if value is not None},
     }
     settings = resolve(app_config)  # what the app will run with; a bad variable fails here
     fmt = resolve_log_format(log_format)
-    options = gunicorn_options(
+    os.environ[SETTINGS_VARIABLE] = json.dumps(
+        {"app": app_config, "log_format": fmt, "url": _url(host, port), "host": host,
+         "port": port})
+    server = granian_server(
         host, port, threads=max(8, int(settings["MAX_WORKERS"]) * 2),
-        timeout=float(settings["QUERY_TIMEOUT"]), grace=grace, log_format=fmt)
-    _application(app_config, options, fmt).run()
+        grace=grace if grace is not None else float(settings["QUERY_TIMEOUT"]) + 5,
+        log_format=fmt)
+    server.serve()
 
 
 COMMANDS = [serve]

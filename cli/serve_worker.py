@@ -1,51 +1,88 @@
-"""The gunicorn worker of ``careerkg serve``: gthread, with careerkg's own 414 answer.
+"""The app process of ``careerkg serve``: what granian's worker process loads and runs.
 
-gunicorn refuses a request line longer than ``limit_request_line`` before the app sees the
-request, with an HTML page of its own.  gunicorn accepts at most 8190 bytes there (any
-larger value is lowered to 8190; only 0, *unlimited*, goes beyond, and an unbounded request
-line is a way to exhaust memory), so a long SPARQL query cannot come by GET: this worker
-answers it as the app answers errors, in plain text, with the way out — POST.
+``careerkg serve`` (the main process: it binds the socket, handles signals and watches the
+worker) hands its settings to the worker in the environment variable :data:`SETTINGS_VARIABLE`;
+:func:`load_app` builds the app there, locks the network down, logs where it serves (once
+the port accepts connections), and
+arranges for the store to be closed when the worker ends (granian's worker is a
+``multiprocessing`` process, which ends without running ``atexit``: its finalizers run).
 """
 
 from __future__ import annotations
 
-from http import HTTPStatus
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from multiprocessing.util import Finalize
 
-from gunicorn import util
-from gunicorn.http.errors import LimitRequestLine
-from gunicorn.workers.gthread import ThreadWorker
+import click
 
-__all__ = ["CareerKGWorker", "MAX_REQUEST_LINE", "too_long_message"]
+from careerkg.graph.errors import CareerKGError
 
-#: Longest request line (method, path and query string, in bytes) gunicorn can be told to
-#: accept; a longer one is answered 414 by :class:`CareerKGWorker`.
-MAX_REQUEST_LINE = 8190
+__all__ = ["load_app", "SETTINGS_VARIABLE", "WORKER_BOOT_ERROR"]
 
+#: Exit status of a worker whose app cannot start (the store or a data file is unusable).
+WORKER_BOOT_ERROR = 3
+#: The environment variable carrying ``careerkg serve``'s settings to its worker (JSON).
+SETTINGS_VARIABLE = "_CAREERKG_SERVE_SETTINGS"
 
-def too_long_message(size: int | None = None) -> str:
-    """The text of careerkg's 414 answer to a request line of ``size`` bytes."""
-    seen = f" ({size:,} bytes)" if isinstance(size, int) else ""
-    return (
-        f"Error 414 ({HTTPStatus(414).phrase}): the request line{seen} is longer than this "
-        f"server accepts: at most {MAX_REQUEST_LINE:,} bytes. Send a long SPARQL query by "
-        "POST instead: the form field query=... (application/x-www-form-urlencoded) or the "
-        "query itself as the body (Content-Type: application/sparql-query).\n"
-    )
+log = logging.getLogger("careerkg.server")
 
 
-class CareerKGWorker(ThreadWorker):
-    """gunicorn's threaded worker; a too-long request line gets careerkg's 414."""
+def _remote_hosts(*urls: str | None) -> list[str]:
+    """Hosts of a remote store's endpoints: the only ones the app process may connect to."""
+    from urllib.parse import urlsplit
 
-    def handle_error(self, req, client, addr, exc):
-        if not isinstance(exc, LimitRequestLine):
-            return super().handle_error(req, client, addr, exc)
-        body = too_long_message(exc.size).encode("utf-8")
-        head = (f"HTTP/1.1 414 {HTTPStatus(414).phrase}\r\nConnection: close\r\n"
-                "Content-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+    from careerkg.graph.factory import is_remote
+
+    return [urlsplit(u).hostname for u in urls if is_remote(u) and urlsplit(u).hostname]
+
+
+def _stop(app) -> None:
+    from careerkg.server import close_app
+
+    close_app(app)
+    log.info("careerkg stopped: store closed")
+
+
+def load_app():
+    """Build the app of ``careerkg serve`` in granian's worker (its factory target)."""
+    from careerkg.graph.sandbox import lock_down
+    from careerkg.server import create_app, describe_app
+    from careerkg.server.logs import configure_logging
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    app_config = settings["app"]
+    configure_logging(fmt=settings["log_format"])
+    # Loopback is always allowed; the address this server listens on too (see _announce).
+    own = [] if settings["host"] in ("0.0.0.0", "::", "") else [settings["host"]]
+    lock_down([*own, *_remote_hosts(app_config.get("CAREERKG_STORE"),
+                                     app_config.get("CAREERKG_UPDATE_ENDPOINT"))])
+    try:
+        app = create_app(app_config)
+    except (CareerKGError, ValueError, OSError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(WORKER_BOOT_ERROR)
+    Finalize(app, _stop, args=(app,), exitpriority=10)
+    threading.Thread(target=_announce, name="careerkg-announce", daemon=True,
+                     args=(settings["host"], settings["port"], describe_app(app),
+                           settings["url"])).start()
+    return app
+
+
+def _announce(host: str, port: int, store: str, url: str, wait: float = 30.0) -> None:
+    """Log where the app serves once the port accepts connections (the worker listens only
+    after :func:`load_app` has returned)."""
+    address = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
         try:
-            util.write_nonblock(client, head.encode("latin-1") + body)
+            with socket.create_connection((address, port), timeout=1):
+                break
         except OSError:
-            self.log.debug("the client left before its 414 answer")
-        self.log.info("refused a request line over %d bytes (414)", MAX_REQUEST_LINE)
-        return None
+            time.sleep(0.01)
+    log.info("careerkg serving %s at %s/", store, url)

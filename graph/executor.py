@@ -11,7 +11,7 @@ How the processes are arranged::
           worker 1 … worker N  (each a fork of the zygote: a copy-on-write snapshot of the
                                 in-memory graph, or a read-only view of a disk snapshot)
 
-* The zygote is started with ``python -m careerkg.graph.executor`` (a fresh interpreter, so
+* The zygote is started with ``python -c`` :data:`ZYGOTE_COMMAND` (a fresh interpreter, so
   it is single-threaded and fork is safe there); it never serves a query itself.
 * In-memory store: the zygote owns the graph.  Writes go to the zygote; workers forked after
   a write see it, older workers are retired when they come back to the pool.
@@ -47,6 +47,10 @@ from .loading import prepare_store
 from .store import OxigraphStore, Payload, Store
 
 __all__ = ["IsolatedStore", "PoolConfig"]
+
+#: What the zygote process runs (its command line names this module, for ``ps``).
+ZYGOTE_COMMAND = ("import sys; from careerkg.graph.executor import _zygote_main; "
+                  "_zygote_main(int(sys.argv[1]), int(sys.argv[2]))")
 
 log = logging.getLogger("careerkg.executor")
 
@@ -246,7 +250,9 @@ class IsolatedStore(Store):
         fds_ours, fds_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         child_fds = [control_theirs.fileno(), fds_theirs.fileno()]
         self._zygote = subprocess.Popen(
-            [sys.executable, "-m", "careerkg.graph.executor", *map(str, child_fds)],
+            # Not ``-m``: the ``careerkg`` package imports this module, so runpy would run a
+            # second copy of it as __main__ (and warn on standard error, breaking JSON logs).
+            [sys.executable, "-c", ZYGOTE_COMMAND, *map(str, child_fds)],
             pass_fds=child_fds,
             close_fds=True,
         )

@@ -93,7 +93,8 @@ def headline_wage(figures: list[SalaryFigure]) -> SalaryFigure | None:
     with an amount, else the first figure with an amount."""
     with_amount = [f for f in figures if f.amount is not None]
     overall = [f for f in with_amount if f.dimension == "overall"]
-    median = [f for f in overall if "median" in (f.group_label or "").casefold()]
+    median = [f for f in overall
+              if "median" in (f.statistic or f.group_label or "").casefold()]
     found = median or overall or with_amount
     return found[0] if found else None
 

@@ -59,6 +59,10 @@ class SalaryFigure:
     region: str | None = None
     #: The pay period as an xsd:duration (``P1Y`` annual, ``PT1H`` hourly).
     period: str | None = None
+    #: Which statistic of a wage distribution the figure is (``ckg:statistic``'s label:
+    #: ``Median``, ``Mean``, ``90th percentile``); None for the seed's figures, which state
+    #: none.  An overall figure with a statistic is grouped under it (its ``group_label``).
+    statistic: str | None = None
 
     @property
     def scope(self) -> str:
@@ -105,6 +109,7 @@ class SalaryFigure:
             "amount": float(self.amount) if self.amount is not None else None,
             "currency": self.currency, "stated_as": self.stated_as, "year": self.year,
             "source": self.source, "region": self.region, "period": self.period,
+            "statistic": self.statistic,
             "band": [float(band[0]), float(band[1])] if band else None,
         }
 
@@ -151,7 +156,8 @@ def _salary_query(roles: list[str]) -> str:
     values = " ".join(f"<{r}>" for r in roles)
     return f"""SELECT ?fig ?role ?dimension ?qualifier ?amount ?currency ?statedAs ?year
        ?period ?source ?sourceP ?sourceR ?region ?regionP ?regionR
-       ?group ?groupP ?groupR ?order ?relMin ?relMax ?baseAmount ?baseP ?baseR WHERE {{
+       ?group ?groupP ?groupR ?order ?relMin ?relMax ?baseAmount ?baseP ?baseR
+       ?statistic ?statisticP ?statisticR ?percentile WHERE {{
   VALUES ?role {{ {values} }}
   ?fig a <{CKG}SalaryFigure> ; <{CKG}role> ?role .
   OPTIONAL {{ ?fig <{CKG}dimension> ?dimension }}
@@ -166,6 +172,8 @@ def _salary_query(roles: list[str]) -> str:
   OPTIONAL {{ ?fig <{CKG}experienceLevel>|<{CKG}location>|<{CKG}industry> ?group .
              {label_pattern("group", "group")}
              OPTIONAL {{ ?group <{CKG}position> ?order }} }}
+  OPTIONAL {{ ?fig <{CKG}statistic> ?statistic . {label_pattern("statistic", "statistic")}
+             OPTIONAL {{ ?statistic <{CKG}percentile> ?percentile }} }}
   OPTIONAL {{ ?fig <{CKG}relativeMin> ?relMin }}
   OPTIONAL {{ ?fig <{CKG}relativeMax> ?relMax }}
   OPTIONAL {{ ?fig <{CKG}relativeTo> ?relTo
@@ -224,11 +232,21 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
             continue
         group = row.get("group")
         order = row.get("order")
+        statistic = _named(row, "statistic")
+        label = (pick_label(row, "group") or local_name(group)) if group else "Overall"
+        if group is None and statistic is not None:
+            # an overall figure of a distribution: grouped by its statistic, in percentile
+            # order (the mean beside the median), after the seed's plain "Overall"
+            group, label = row["statistic"], statistic
+            percentile = row.get("percentile")
+            order = percentile if isinstance(percentile, int) else 50
+        elif group is None:
+            order = 0
         found[row["fig"]] = SalaryFigure(
             iri=row["fig"], role=row["role"],
             dimension=_DIMENSIONS.get(row.get("dimension", ""), "overall"),
             group=group,
-            group_label=(pick_label(row, "group") or local_name(group)) if group else "Overall",
+            group_label=label,
             group_order=int(order) if isinstance(order, int) else None,
             qualifier=_QUALIFIERS.get(row.get("qualifier", ""), "exact"),
             amount=_decimal(row.get("amount")),
@@ -242,6 +260,7 @@ def salary_figures(store: Store, roles: Iterable[str]) -> list[SalaryFigure]:
             source=_named(row, "source"),
             region=_named(row, "region"),
             period=str(row["period"]) if "period" in row else None,
+            statistic=statistic,
         )
     dims = list(_DIMENSIONS.values())
     return sorted(

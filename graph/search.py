@@ -21,6 +21,10 @@ three tiers, best first:
 Within a tier a preferred label or code ranks above an alternative one.  Each thing appears
 once, with the name that matched best (``matched``).
 
+Why one module of ~700 lines: the index's schema, the folding of names into keys, the three
+tiers that read that schema and the resolver that ranks by the same tiers change together;
+split apart, each half would have to know the other's table layout and key rules.
+
 Where the index lives: for an on-disk store, in a file beside the store's directory
 (``<store>.search.sqlite``) keyed by a fingerprint of the store's sources (name, graph and
 digest of each): an import or a drop changes it, and the next search rebuilds the file.

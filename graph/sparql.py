@@ -442,6 +442,13 @@ def sparql_term(value: str, prefixes: dict[str, str]) -> str:
 _PREFIX_DECL = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8)
+def _mentions(names: tuple[str, ...]) -> re.Pattern:
+    """A pattern found in every text that uses one of ``names`` as a prefix (and in some
+    that do not): a quick test before the tokenizer."""
+    return re.compile("|".join(re.escape(name) + ":" for name in names))
+
+
 def with_default_prefixes(text: str, prefixes: dict[str, str] | None = None) -> str:
     """Prepend ``PREFIX`` declarations for the project prefixes a query uses but does not
     declare, so people can write ``?r a ckg:Role`` without the boilerplate.
@@ -451,6 +458,8 @@ def with_default_prefixes(text: str, prefixes: dict[str, str] | None = None) -> 
     """
     if prefixes is None:
         from .namespaces import PREFIXES as prefixes
+    if not _mentions(tuple(prefixes)).search(text):
+        return text  # no "p:" of any of the prefixes anywhere: none can be used
     declared = {m.group(1) for m in _PREFIX_DECL.finditer(text)}
     used = set()
     for match in _TOKEN.finditer(text):

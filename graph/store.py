@@ -18,6 +18,10 @@ each source.  Replacing a source loads the new data into a fresh graph, then swi
 registry entry in one update, then drops the old graph: a failure at any point leaves the
 previous state readable, and :meth:`Store.recover` drops graphs that no registry entry names
 (left by a crash).  The default graph of every query is the union of the live graphs.
+
+Why one module of ~650 lines: the registry protocol (pending marks, the atomic switch,
+recovery) is written once in :class:`Store` and used by every kind; :class:`OxigraphStore`
+is its reference implementation and is kept beside it so the two are read together.
 """
 
 from __future__ import annotations

@@ -35,8 +35,11 @@ from . import (
 )
 from .config import resolve
 from .errors import HttpProblem, register_error_handlers
+from .front import Front
+from .headers import shared_headers
 from .links import external_href, iri_text, local_url, term_text
 from .state import AppState
+from .warmup import start_warm_up
 
 __all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
 
@@ -77,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(resolve(config, also_known=set(app.config) | {"TESTING"}))
     app.json.sort_keys = False
+    # The front (careerkg's 414, the lean /sparql path) sees what ProxyFix has fixed.
+    app.wsgi_app = Front(app, app.wsgi_app)
     proxies = int(app.config["TRUSTED_PROXIES"] or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
@@ -97,6 +102,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["careerkg"] = app_state
     if app_state.owns_store:
         atexit.register(_close_state, weakref.ref(app_state))
+    if app.config["WARM_UP"]:
+        start_warm_up(app_state.store)
     app.jinja_env.globals.update(
         local_url=local_url,
         external_href=external_href,
@@ -134,20 +141,12 @@ def _close_state(ref) -> None:
 
 
 def _finish_response(response):
-    """The one place every response gets its shared headers (CORS, security)."""
-    config = current_app.config
-    origin = config.get("CORS_ORIGIN")
-    if origin and request.blueprint in CORS_BLUEPRINTS:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-            response.headers["Access-Control-Max-Age"] = "86400"
-        response.headers["Access-Control-Expose-Headers"] = "X-Careerkg-Truncated"
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for old browsers
-    policy = config.get("CONTENT_SECURITY_POLICY")
-    if policy:
-        response.headers.setdefault("Content-Security-Policy", policy)
+    """The one place every Flask response gets its shared headers (CORS, security)."""
+    cors = request.blueprint in CORS_BLUEPRINTS
+    for name, value in shared_headers(current_app.config, cors=cors,
+                                      preflight=request.method == "OPTIONS"):
+        if name.startswith("Access-Control-"):
+            response.headers[name] = value
+        else:
+            response.headers.setdefault(name, value)
     return response

@@ -22,7 +22,7 @@ import gzip
 
 from flask import Flask, request
 
-__all__ = ["MIN_SIZE", "LEVEL", "compressible", "init_app"]
+__all__ = ["MIN_SIZE", "LEVEL", "compressible", "gzipped", "init_app"]
 
 #: Smallest body compressed: below it the saving is a packet at most, and the CPU is not.
 MIN_SIZE = 1400
@@ -45,6 +45,11 @@ def compressible(mimetype: str | None) -> bool:
             or mimetype.endswith(("+json", "+xml")))
 
 
+def gzipped(body: bytes) -> bytes:
+    """``body`` compressed as every gzipped answer is (level :data:`LEVEL`, no time stamp)."""
+    return gzip.compress(body, compresslevel=LEVEL, mtime=0)
+
+
 def _compress(response):
     if (response.direct_passthrough or response.is_streamed or response.status_code == 206
             or response.status_code < 200 or response.status_code in (204, 304)
@@ -57,7 +62,7 @@ def _compress(response):
     response.vary.add("Accept-Encoding")
     if request.accept_encodings["gzip"] <= 0:
         return response
-    response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
+    response.set_data(gzipped(body))
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag:  # another body, another entity tag

@@ -4,7 +4,7 @@
 setting ``X`` may be given as ``CAREERKG_X``, see :func:`settings_from_environment`), then
 ``config`` (:func:`resolve`).  This module is the one reader of the app's ``CAREERKG_*``
 variables: ``careerkg serve`` passes only the options given on its command line and reads
-the rest (its gunicorn settings too) through :func:`resolve`.
+the rest (its server settings too) through :func:`resolve`.
 Every key is documented in :data:`DOCUMENTATION` (and in ``docs/server.md``); a test fails
 when one is not.
 """
@@ -33,6 +33,7 @@ DEFAULTS: dict = {
     "CAREERKG_DATA": [],
     "STORE": None,
     "ARTICLE": None,
+    "WARM_UP": False,
     "QUERY_TIMEOUT": 10.0,
     "MAX_ROWS": 10000,
     "MIN_WORKERS": 2,
@@ -73,6 +74,9 @@ DOCUMENTATION: dict[str, str] = {
     "ARTICLE": "Path of the source article's text file (CAREERKG_ARTICLE). When set, a passage's "
     "page shows the passage's text, read from this file at request time and checked against the "
     "article's recorded SHA-256; the article is never shipped with careerkg.",
+    "WARM_UP": "Build the search index and the role similarity caches in a background thread "
+    "at start-up, so the first visitor of search, compare, similar, next, path and the role "
+    "network does not wait for them (careerkg serve turns it on).",
     "QUERY_TIMEOUT": "Seconds a query may run before its worker process is killed (local "
     "stores) or the request abandoned (remote stores).",
     "MAX_ROWS": "Most rows (or triples) a query answer carries; a capped answer says so.",
@@ -99,8 +103,8 @@ DOCUMENTATION: dict[str, str] = {
     "ADMIN_MAX_CONTENT_LENGTH": "Largest request body in bytes on the admin API (uploads and "
     "imports), once the token is checked.",
     "MAX_QUERY_LENGTH": "Longest SPARQL query in characters; a longer one is answered 400. "
-    "(A GET request line longer than 8,190 bytes, the most gunicorn takes, is answered 414 "
-    "with the advice to send the query by POST.)",
+    "(A GET request line longer than 8,190 bytes is answered 414 with the advice to send the "
+    "query by POST.)",
     "MAX_CONCURRENT_PER_CLIENT": "Requests one client may have in progress at once; more are "
     "answered 429 with Retry-After (0: no limit).",
     "RATE_LIMIT": "Requests one client may make per RATE_PERIOD (a token bucket: bursts up to "

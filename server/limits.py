@@ -12,7 +12,8 @@
 
 The client is :func:`~careerkg.server.logs.client_address` (the peer, or what the trusted
 proxy saw).  ``/healthz`` and static files are exempt.  The server runs one app process
-(gunicorn, one worker, threads), so in-process counters see every request.
+(granian, one worker process, threads), so in-process counters see every request.  The
+lean ``/sparql`` path of :mod:`careerkg.server.front` takes from the same limiter.
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ Three loggers carry what operators need, and nothing secret:
 Request headers are never logged (``Authorization`` holds the admin token).  Each response
 carries its request id in ``X-Request-Id`` so a client's report can be found in the log.
 :func:`configure_logging` (called by ``careerkg serve``) sends every ``careerkg`` logger, and
-gunicorn's own messages, to standard error: JSON lines, or — ``--log-format text``, the
-default on a terminal — one human-readable line each (:class:`TextFormatter`).
+granian's own messages (:func:`server_log_config`), to standard error: JSON lines, or —
+``--log-format text``, the default on a terminal — one human-readable line each
+(:class:`TextFormatter`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
@@ -34,16 +35,45 @@ __all__ = [
     "TextFormatter",
     "log_format",
     "configure_logging",
-    "gunicorn_log_config",
+    "server_log_config",
     "init_app",
     "client_address",
     "request_id",
     "log_query",
+    "log_access",
+    "new_request_id",
     "query_fingerprint",
 ]
 
 access_log = logging.getLogger("careerkg.access")
 query_log = logging.getLogger("careerkg.query")
+
+
+_stamp_cache: tuple[int, str] = (-1, "")
+
+
+def _utc_stamp(created: float) -> str:
+    """``created`` (epoch seconds) as ISO 8601 UTC with milliseconds; the formatted second
+    is kept, so a line costs an f-string rather than a ``strftime``.
+
+    >>> _utc_stamp(0.25)
+    '1970-01-01T00:00:00.250Z'
+    """
+    global _stamp_cache
+    second = int(created)
+    cached_second, prefix = _stamp_cache
+    if second != cached_second:
+        prefix = time.strftime("%Y-%m-%dT%H:%M:%S.", time.gmtime(second))
+        _stamp_cache = (second, prefix)
+    return f"{prefix}{int((created - second) * 1000):03d}Z"
+
+
+def _emit(logger: logging.Logger, message: str, fields: dict) -> None:
+    """Log ``message`` with ``fields`` at INFO, without the caller lookup of
+    :meth:`logging.Logger.info` (which walks the stack for every line)."""
+    if logger.isEnabledFor(logging.INFO):
+        logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, message, (), None,
+                                        extra={"fields": fields}))
 
 
 class JsonLinesFormatter(logging.Formatter):
@@ -60,9 +90,8 @@ class JsonLinesFormatter(logging.Formatter):
     """  # noqa: E501
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, UTC)
         entry = {
-            "time": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z",
+            "time": _utc_stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -125,9 +154,10 @@ def configure_logging(stream=None, level: int = logging.INFO, fmt: str = "json")
     root.propagate = False
 
 
-def gunicorn_log_config(fmt: str = "json") -> dict:
-    """A ``logconfig_dict`` for gunicorn: its own messages on standard error in format
-    ``fmt`` (its access log is off: the app writes its own, see ``careerkg.access``)."""
+def server_log_config(fmt: str = "json") -> dict:
+    """A logging ``dictConfig`` for the HTTP server (granian): its own messages on standard
+    error in format ``fmt`` (its access log is off: the app writes its own, see
+    ``careerkg.access``)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -137,8 +167,8 @@ def gunicorn_log_config(fmt: str = "json") -> dict:
                        "stream": "ext://sys.stderr"},
         },
         "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+            "_granian": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "granian.access": {"level": "INFO", "handlers": [], "propagate": False},
         },
         "root": {"level": "WARNING", "handlers": ["stderr"]},
     }
@@ -158,25 +188,36 @@ def request_id() -> str | None:
 
 
 def _start_request() -> None:
-    g.request_id = uuid.uuid4().hex[:16]
+    g.request_id = new_request_id()
     g.request_started = time.perf_counter()
 
 
 def _log_request(response):
     response.headers["X-Request-Id"] = g.get("request_id", "-")
     if current_app.config.get("ACCESS_LOG"):
-        started = g.get("request_started")
-        duration = (time.perf_counter() - started) * 1000 if started is not None else None
-        access_log.info("request", extra={"fields": {
-            "client": client_address(),
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "bytes": response.content_length,
-            "duration_ms": None if duration is None else round(duration, 2),
-            "request_id": g.get("request_id"),
-        }})
+        log_access(client_address(), request.method, request.path, response.status_code,
+                   response.content_length, g.get("request_started"), g.get("request_id"))
     return response
+
+
+def log_access(client: str, method: str, path: str, status: int, size: int | None,
+               started: float | None, rid: str | None) -> None:
+    """Write the access log line of one request (``started``: its ``perf_counter``)."""
+    duration = (time.perf_counter() - started) * 1000 if started is not None else None
+    _emit(access_log, "request", {
+        "client": client,
+        "method": method,
+        "path": path,
+        "status": status,
+        "bytes": size,
+        "duration_ms": None if duration is None else round(duration, 2),
+        "request_id": rid,
+    })
+
+
+def new_request_id() -> str:
+    """A fresh random request id (16 hex digits)."""
+    return os.urandom(8).hex()
 
 
 def init_app(app: Flask) -> None:
@@ -201,7 +242,8 @@ def query_fingerprint(text: str) -> str:
 
 
 def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = None,
-              truncated: bool | None = None, duration: float | None = None) -> None:
+              truncated: bool | None = None, duration: float | None = None,
+              config=None, client: str | None = None, rid: str | None = None) -> None:
     """Write the query log line of one visitor's query (when ``QUERY_LOG`` is on).
 
     Parameters
@@ -216,10 +258,19 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         The size of the answer, and whether it was cut at the row cap.
     duration
         Seconds the query took.
+    config, client, rid
+        The app's settings, the client and the request id; by default those of the current
+        app and request (given outside a Flask request by the lean path).
     """
-    if not has_app_context() or not current_app.config.get("QUERY_LOG"):
+    if config is None:
+        if not has_app_context():
+            return
+        config = current_app.config
+    if not config.get("QUERY_LOG"):
         return
-    query_log.info("query", extra={"fields": {
+    if client is None and has_request_context():
+        client = client_address()
+    _emit(query_log, "query", {
         "form": form,
         "length": len(text),
         "sha256": query_fingerprint(text),
@@ -227,6 +278,6 @@ def log_query(text: str, form: str | None, outcome: str, *, rows: int | None = N
         "truncated": truncated,
         "duration_ms": None if duration is None else round(duration * 1000, 2),
         "outcome": outcome,
-        "client": client_address() if has_request_context() else None,
-        "request_id": request_id(),
-    }})
+        "client": client,
+        "request_id": rid or request_id(),
+    })

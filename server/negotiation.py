@@ -24,6 +24,7 @@ The rules (also in ``docs/server.md``):
 from __future__ import annotations
 
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
@@ -36,6 +37,7 @@ __all__ = [
     "PAGE_OFFERS",
     "HTML_TYPES",
     "best_offer",
+    "prefers_html",
     "choose_format",
     "format_parameter",
     "media_type",
@@ -60,13 +62,15 @@ _GRAPH_ALIASES = {
 }
 
 
-def best_offer(offers: dict[str, tuple[str, ...]], default: str) -> str | None:
-    """The offer (name → its media types) that the request's ``Accept`` prefers.
+def best_offer(offers: dict[str, tuple[str, ...]], default: str,
+               accept: MIMEAccept | None = None) -> str | None:
+    """The offer (name → its media types) that ``accept`` (the request's ``Accept``)
+    prefers.
 
     ``default`` when there is no ``Accept`` or it accepts anything; None when nothing
     offered is acceptable.
     """
-    accept = request.accept_mimetypes
+    accept = request.accept_mimetypes if accept is None else accept
     if not accept:
         return default
     names = [default, *(n for n in offers if n != default)]
@@ -74,6 +78,12 @@ def best_offer(offers: dict[str, tuple[str, ...]], default: str) -> str | None:
     ordered = [(offers[n][0], n) for n in names] + [(m, n) for n in names for m in offers[n][1:]]
     chosen = accept.best_match([media for media, _name in ordered])
     return None if chosen is None else dict(reversed(ordered))[chosen]
+
+
+def prefers_html(accept: MIMEAccept | None = None) -> bool:
+    """Whether ``accept`` (the request's ``Accept``) prefers a page to any results format:
+    a person's browser, which gets the query page rather than raw results."""
+    return best_offer({**RESULT_OFFERS, "html": HTML_TYPES}, "json", accept) == "html"
 
 
 def format_parameter() -> tuple[str, str] | None:
@@ -112,7 +122,9 @@ def _known(value: str) -> bool:
     return _named(value, every) is not None or _named(value, {**RDF_FORMATS}) is not None
 
 
-def choose_format(offers: dict[str, tuple[str, ...]], default: str | None = None) -> str:
+def choose_format(offers: dict[str, tuple[str, ...]], default: str | None = None, *,
+                  accept: MIMEAccept | None = None,
+                  given: tuple[str, str] | None | bool = False) -> str:
     """The representation a request gets, by the rules of this module.
 
     Parameters
@@ -121,6 +133,9 @@ def choose_format(offers: dict[str, tuple[str, ...]], default: str | None = None
         :data:`RESULT_OFFERS`, :data:`GRAPH_OFFERS`, :data:`PAGE_OFFERS` (or a subset).
     default
         The answer to "anything" (default: the first offer).
+    accept, given
+        The ``Accept`` header and the format parameter (name, value; None: there is
+        none) to decide by; by default, the current request's.
 
     Raises
     ------
@@ -130,7 +145,8 @@ def choose_format(offers: dict[str, tuple[str, ...]], default: str | None = None
         When nothing acceptable can be given.
     """
     default = default or next(iter(offers))
-    given = format_parameter()
+    accept = request.accept_mimetypes if accept is None else accept
+    given = format_parameter() if given is False else given
     if given:
         parameter, value = given
         name = _named(value, offers)
@@ -139,9 +155,9 @@ def choose_format(offers: dict[str, tuple[str, ...]], default: str | None = None
         if not _known(value):
             raise BadRequest(f"unknown format {parameter}={value!r}; use one of: "
                              f"{', '.join(offers)}")
-    chosen = best_offer(offers, default)
+    chosen = best_offer(offers, default, accept)
     if chosen is None and any(n in RDF_FORMATS for n in offers):
-        accepted = [media for media, _q in request.accept_mimetypes]
+        accepted = [media for media, _q in accept]
         if any(results_type in accepted for types in RESULT_OFFERS.values()
                for results_type in types):
             chosen = default

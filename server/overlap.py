@@ -18,11 +18,13 @@ does not rebuild it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 
 from careerkg.graph import overlap as ov
+from careerkg.graph.namespaces import ID
 from careerkg.graph.salaries import salary_figures
 
 from .errors import HttpProblem, problem_response
@@ -40,6 +42,21 @@ BY_LABELS = {"skills": "skills", "tools": "tools", "all": "skills and tools"}
 LIMITS = {"k": (8, 50), "top": (150, 1000), "roles": (40, 300)}
 #: Most roles listed in a role picker's suggestions (a datalist); more are found by typing.
 PICKER_LIMIT = 5000
+#: The role network (``view=network``): edges per role (``edges``) default and most; the
+#: most roles drawn; the most roles listed in its table and neighbours listed per role (the
+#: JSON has them all).
+NETWORK_EDGES = (4, 20)
+NETWORK_MAX_ROLES = 1500
+NETWORK_TABLE_ROWS = 250
+NEAREST_LISTED = 6
+#: The role-skill drawing (``view=bipartite``) stays legible up to these many roles and
+#: requirements; larger ``roles``/``top`` are cut to them on the page (not in the export).
+BIPARTITE_MAX = {"roles": 60, "top": 300}
+#: ``view`` when not given: the role-skill drawing for a graph of at most this many roles,
+#: else the role network.
+SMALL_GRAPH_ROLES = 40
+VIEWS = ("network", "bipartite")
+FAMILY = re.compile(r"^(all|data|\d{2}(-\d{1,4}(\.\d{1,2})?)?)$")
 
 
 # -- request parameters ---------------------------------------------------------------------
@@ -61,6 +78,36 @@ def _required(name: str) -> str:
         raise HttpProblem(400, f"the parameter {name!r} is missing: give a role's label, code "
                                "or IRI")
     return value
+
+
+def _family() -> str:
+    family = (request.args.get("family") or "data").strip()
+    if not FAMILY.match(family):
+        raise HttpProblem(400, f"family={family!r} is not known; use all, data or an "
+                               "O*NET-SOC code prefix such as 15 or 15-2")
+    return family
+
+
+def _threshold() -> float:
+    raw = request.args.get("threshold")
+    if raw in (None, ""):
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise HttpProblem(400, f"threshold={raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise HttpProblem(400, f"threshold={raw} is out of range: use 0 to 1")
+    return value
+
+
+def _view_kind(G) -> str:
+    view = request.args.get("view") or ""
+    if view and view not in VIEWS:
+        raise HttpProblem(400, f"view={view!r} is not known; use network or bipartite")
+    if view:
+        return view
+    return "bipartite" if len(ov.roles_of(G)) <= SMALL_GRAPH_ROLES else "network"
 
 
 def _candidates(error) -> list[dict]:
@@ -153,6 +200,57 @@ def api_overlap_graph():
     return response
 
 
+def _network(G, center: ov.RoleRef | None):
+    """The role network the query string asks for, and its options."""
+    options = {"family": _family(), "threshold": _threshold(),
+               "edges": int_arg("edges", *NETWORK_EDGES), "k": int_arg("k", *LIMITS["k"]),
+               "by": _by()}
+    family = options["family"]
+    seeds = [r for r in ov.roles_of(G) if r.startswith(ID + "role/")]
+    pool = ov.family_roles(G, family, seeds=seeds,
+                           matches=ov.role_matches(store()) if family == "data" else ())
+    network = ov.role_network(
+        G, pool, center=center.iri if center else None, threshold=options["threshold"],
+        k=options["edges"], neighbours=options["k"], max_nodes=NETWORK_MAX_ROLES,
+        by=options["by"],
+    )
+    return network, options
+
+
+def _network_json(network) -> dict:
+    nodes = [{"id": n, "label": d["label"], "codes": list(d["codes"]),
+              "community": d["community"], "colour": d["colour"], "x": d["x"], "y": d["y"],
+              "strength": d["strength"], "hub": d["hub"], "center": d["center"],
+              "href": local_url(n)} for n, d in network.nodes(data=True)]
+    edges = [{"source": a, "target": b, "weight": round(w, 4)}
+             for a, b, w in network.edges(data="weight")]
+    return {"graph": dict(network.graph), "nodes": nodes, "edges": edges}
+
+
+@bp.route("/api/role-network")
+def api_role_network():
+    """The role-to-role network (roles, their most similar roles, communities and a layout)
+    as JSON: ``graph``, ``nodes`` (``id``, ``label``, ``codes``, ``community``, ``colour``,
+    ``x``, ``y``, ``strength``, ``hub``, ``center``, ``href``), ``edges`` (``source``,
+    ``target``, ``weight``)."""
+    _api_json()
+    G = ov.cached_requirements_graph(store())
+    network, _options = _network(G, _center())
+    return jsonify(_network_json(network))
+
+
+def _nearest_table(network) -> list[dict]:
+    """Each role of the network (strongest first) with its neighbours, best first."""
+    rows = []
+    for n in sorted(network, key=lambda n: (-network.nodes[n]["strength"],
+                                            network.nodes[n]["label"].lower(), n)):
+        near = sorted(network[n].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))
+        rows.append({"iri": n, **network.nodes[n],
+                     "near": [{"iri": m, "label": network.nodes[m]["label"],
+                               "score": e["weight"]} for m, e in near[:NEAREST_LISTED]]})
+    return rows
+
+
 # -- pages ---------------------------------------------------------------------------------
 
 def _picker_names(G) -> list[dict]:
@@ -180,9 +278,11 @@ def _role_error(error, link) -> dict:
 
 @bp.route("/overlap")
 def overlap_page():
-    """The interactive role network."""
+    """The interactive views: the role network (``view=network``) or roles and their
+    requirements (``view=bipartite``, for small selections)."""
     options = _view_options()
     G = ov.cached_requirements_graph(store())
+    kind = _view_kind(G)
     error, status, center = None, 200, None
     def link(iri):
         return url_for("overlap.overlap_page", **{**request.args, "role": iri})
@@ -193,6 +293,30 @@ def overlap_page():
         error, status = _role_error(problem, link), 404
     except ov.AmbiguousRole as problem:
         error, status = _role_error(problem, link), 400
+    common = {"error": error, "name": request.args.get("role") or "", "options": options,
+              "center": center, "picker": _picker_names(G), "by_labels": BY_LABELS,
+              "limits": LIMITS, "kind": kind}
+    if kind == "network":
+        network, net = _network(G, center)
+        query = {"role": center.iri if center else None, "by": options["by"],
+                 "family": net["family"], "threshold": net["threshold"] or None,
+                 "edges": net["edges"], "k": options["k"]}
+        query = {k: v for k, v in query.items() if v is not None}
+        rows = _nearest_table(network)
+        body = render_template(
+            "overlap/network.html", **common, network=network, net=net,
+            rows=rows[:NETWORK_TABLE_ROWS], rows_total=len(rows),
+            families=_families(G), edge_limit=NETWORK_EDGES[1],
+            settings={"mode": "network",
+                      "graph": url_for("overlap.api_role_network", **query),
+                      "compare": url_for("overlap.compare_page")},
+            toggle=url_for("overlap.overlap_page", **{**request.args, "view": "bipartite"}),
+        )
+        return Response(body, status=status)
+    clipped = {name: options[key] > BIPARTITE_MAX[name]
+               for name, key in (("roles", "max_roles"), ("top", "max_items"))}
+    options["max_roles"] = min(options["max_roles"], BIPARTITE_MAX["roles"])
+    options["max_items"] = min(options["max_items"], BIPARTITE_MAX["top"])
     view = _view(G, center, options)
     query = {k: v for k, v in {
         "role": center.iri if center else None, "by": options["by"], "k": options["k"],
@@ -205,14 +329,14 @@ def overlap_page():
     )
     body = render_template(
         "overlap/overlap.html",
-        error=error,
-        name=request.args.get("role") or "",
-        options=options,
-        center=center,
+        **common,
         view=view,
+        clipped=any(clipped.values()),
+        bipartite_max=BIPARTITE_MAX,
         roles_in_view=[n for n, d in view.nodes(data=True) if d["layer"] == "role"],
         shared=shared,
         settings={
+            "mode": "bipartite",
             "graph": url_for("overlap.api_overlap_graph", format="json", **query),
             "compare": url_for("overlap.compare_page"),
         },
@@ -220,11 +344,37 @@ def overlap_page():
             fmt: url_for("overlap.api_overlap_graph", format=fmt, download="1", **query)
             for fmt in ov.EXPORT_FORMATS
         },
-        picker=_picker_names(G),
-        by_labels=BY_LABELS,
-        limits=LIMITS,
+        toggle=url_for("overlap.overlap_page", **{**request.args, "view": "network"}),
     )
     return Response(body, status=status)
+
+
+#: The SOC major groups (the first two digits of an O*NET-SOC code), for the family filter.
+SOC_MAJOR_GROUPS = {
+    "11": "Management", "13": "Business and financial operations",
+    "15": "Computer and mathematical", "17": "Architecture and engineering",
+    "19": "Life, physical and social science", "21": "Community and social service",
+    "23": "Legal", "25": "Educational instruction and library",
+    "27": "Arts, design, entertainment, sports and media",
+    "29": "Healthcare practitioners and technical", "31": "Healthcare support",
+    "33": "Protective service", "35": "Food preparation and serving",
+    "37": "Building and grounds cleaning and maintenance", "39": "Personal care and service",
+    "41": "Sales", "43": "Office and administrative support",
+    "45": "Farming, fishing and forestry", "47": "Construction and extraction",
+    "49": "Installation, maintenance and repair", "51": "Production",
+    "53": "Transportation and material moving", "55": "Military specific",
+}
+
+
+def _families(G) -> list[tuple[str, str]]:
+    """The family filter's choices: ``(value, text)``, the SOC major groups present."""
+    counts = Counter(c[:2] for r in ov.roles_of(G) for c in G.nodes[r].get("codes", ())
+                     if re.match(r"^\d{2}-", c))
+    out = [("data", "Data careers (15-2xxx, 15-12xx, the seed's roles)"),
+           ("all", f"All roles ({len(ov.roles_of(G))})")]
+    out += [(group, f"{group} {SOC_MAJOR_GROUPS.get(group, '')} ({n})".replace("  ", " "))
+            for group, n in sorted(counts.items())]
+    return out
 
 
 def _by_category(items: list[dict]) -> list[tuple[str, list[dict]]]:

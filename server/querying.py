@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
-from careerkg.graph.errors import QueryTimeout
+from careerkg.graph.errors import ForbiddenQuery, QueryTimeout
 from careerkg.graph.results import QueryResult, ResultInfo
 from careerkg.graph.sparql import QueryInfo, QuerySyntaxError, analyse, with_default_prefixes
 
@@ -25,7 +25,7 @@ from .errors import HttpProblem, ServiceRefused, UpdateRefused
 from .logs import log_query
 from .state import state
 
-__all__ = ["Prepared", "prepare", "run_query", "run_query_serialized"]
+__all__ = ["Prepared", "prepare", "check_query", "run_query", "run_query_serialized"]
 
 
 @dataclass(frozen=True)
@@ -42,51 +42,80 @@ class Prepared:
 
 
 def prepare(text: str) -> Prepared:
+    """Check a visitor's query (:func:`check_query` with the app's settings and the
+    endpoint's address) and log a refusal.
+
+    Raises
+    ------
+    HttpProblem, UpdateRefused, ServiceRefused, QuerySyntaxError
+        As :func:`check_query`.
+    """
+    try:
+        return check_query(text, current_app.config.get("MAX_QUERY_LENGTH"),
+                           url_for("sparql.endpoint", _external=True))
+    except (HttpProblem, ForbiddenQuery) as error:
+        log_query(text, getattr(error, "form", None), "refused")
+        raise
+
+
+def check_query(text: str, longest: int | None, base: str) -> Prepared:
     """Check a visitor's query and add the project prefixes it uses but does not declare.
+
+    Parameters
+    ----------
+    text
+        The query as the visitor sent it.
+    longest
+        Most characters accepted (None: no limit).
+    base
+        The endpoint's own address, against which relative IRIs resolve.
 
     Raises
     ------
     HttpProblem
-        400 for a query longer than ``MAX_QUERY_LENGTH`` characters.
+        400 for a query longer than ``longest`` characters.
     UpdateRefused
         For a SPARQL update (the public endpoint is read-only).
     ServiceRefused
         For a query that calls ``SERVICE``.
     QuerySyntaxError
         For an empty text.
+
+    The refusals carry the query's ``form`` (for the query log).
     """
     if not text or not text.strip():
         raise QuerySyntaxError("the query is empty", 1, 1)
-    longest = current_app.config.get("MAX_QUERY_LENGTH")
     if longest and len(text) > longest:
-        log_query(text, None, "refused")
         raise HttpProblem(400, f"the query is {len(text):,} characters long; this endpoint "
                                f"accepts at most {longest:,}",
                           detail={"length": len(text), "limit": longest})
     info = analyse(text)
+    refusal = None
     if info.is_update:
-        log_query(text, info.form, "refused")
-        raise UpdateRefused(
+        refusal = UpdateRefused(
             "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, DROP ...) "
             "are not accepted here"
         )
-    if info.uses_service:
-        log_query(text, info.form, "refused")
-        raise ServiceRefused(
+    elif info.uses_service:
+        refusal = ServiceRefused(
             "SERVICE is not allowed: this endpoint does not query other endpoints on your "
             "behalf; query them directly"
         )
+    if refusal is not None:
+        refusal.form = info.form
+        raise refusal
     # Relative IRIs (``<s>``) resolve against the endpoint's own address, and a query may use
     # the project's prefixes without declaring them; both go on one line in front.
     with_prefixes = with_default_prefixes(text)
-    base = f"BASE <{url_for('sparql.endpoint', _external=True)}>"
-    full = f"{base} {with_prefixes}" if with_prefixes != text else f"{base}\n{text}"
+    full = (f"BASE <{base}> {with_prefixes}" if with_prefixes != text
+            else f"BASE <{base}>\n{text}")
     return Prepared(full, info, 1, text)
 
 
 @contextlib.contextmanager
-def _logged(prepared: Prepared):
-    """Log the outcome of running ``prepared``; the body sets ``entry["rows"]`` etc."""
+def _logged(prepared: Prepared, log=log_query):
+    """Log the outcome of running ``prepared`` with ``log`` (:func:`log_query` or one like
+    it); the body sets ``entry["rows"]`` etc."""
     entry: dict = {}
     started = time.perf_counter()
     outcome = "error"
@@ -100,8 +129,8 @@ def _logged(prepared: Prepared):
         outcome = "timeout"
         raise
     finally:
-        log_query(prepared.original, prepared.info.form, outcome,
-                  duration=time.perf_counter() - started, **entry)
+        log(prepared.original, prepared.info.form, outcome,
+            duration=time.perf_counter() - started, **entry)
 
 
 def _shift(error: QuerySyntaxError, prepared: Prepared) -> QuerySyntaxError:
@@ -149,19 +178,22 @@ def run_query(prepared: Prepared, *, default_graphs=None, named_graphs=None,
 
 
 def run_query_serialized(prepared: Prepared, fmt: str, *, default_graphs=None,
-                         named_graphs=None, limit: int | None = None) -> tuple[bytes, ResultInfo]:
+                         named_graphs=None, limit: int | None = None, app_state=None,
+                         log=log_query) -> tuple[bytes, ResultInfo]:
     """Run a prepared query and serialize its answer as ``fmt`` where it runs.
 
-    ``limit`` is the row cap, as for :func:`run_query`.
+    ``limit`` is the row cap, as for :func:`run_query`.  ``app_state`` and ``log`` (the
+    query log writer) default to the current app's; the lean path of
+    :mod:`~careerkg.server.front` passes its own, outside Flask.
 
     Returns
     -------
     bytes, ResultInfo
         The serialized answer and whether it was cut at the row cap.
     """
-    app_state = state()
+    app_state = app_state or state()
     cap = app_state.max_rows if limit is None else min(limit, app_state.max_rows)
-    with _logged(prepared) as entry:
+    with _logged(prepared, log) as entry:
         try:
             body, meta = app_state.store.query_serialized(
                 prepared.text, fmt, limit=cap, timeout=app_state.timeout,

@@ -118,7 +118,10 @@ def salary_chart(figures: list[SalaryFigure], a: str, b: str) -> SalaryChart | N
         by_section.setdefault(figure.dimension, {}).setdefault(figure.group_label, []).append(
             figure)
     for key, groups in by_section.items():
-        section = _Section(key, SECTION_TITLES.get(key, key), y)
+        title = SECTION_TITLES.get(key, key)
+        if any(f.statistic for members in groups.values() for f in members):
+            title = "Overall, by statistic"  # an imported wage distribution (BLS)
+        section = _Section(key, title, y)
         y += SECTION_HEAD
         for group_label, members in groups.items():
             group = _Group(group_label, y)

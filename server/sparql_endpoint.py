@@ -24,11 +24,10 @@ from .errors import HttpProblem, UpdateRefused
 from .negotiation import (
     GRAPH_FORMATS,
     GRAPH_OFFERS,
-    HTML_TYPES,
     RESULT_OFFERS,
-    best_offer,
     choose_format,
     format_parameter,
+    prefers_html,
     representation,
 )
 from .querying import prepare, run_query_serialized
@@ -80,9 +79,7 @@ def endpoint():
 
 def _wants_a_page() -> bool:
     """Whether the request comes from a person's browser: HTML preferred, no ``format``."""
-    if format_parameter():
-        return False
-    return best_offer({**RESULT_OFFERS, "html": HTML_TYPES}, "json") == "html"
+    return not format_parameter() and prefers_html()
 
 
 def _one(values: list[str], name: str) -> str | None:

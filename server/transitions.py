@@ -19,7 +19,7 @@ from careerkg.graph.search import AmbiguousName, NameNotFound, resolve_name
 
 from .errors import HttpProblem, problem_response
 from .overlap import BY_LABELS, _api_json, _by, _picker_names, _role_error
-from .params import int_arg as _int
+from .params import int_arg
 from .state import store
 
 __all__ = ["bp"]
@@ -60,7 +60,7 @@ def _order() -> str:
 def api_next():
     """The roles reachable from ``role`` with the least to learn."""
     _api_json()
-    return jsonify(ov.next_report(store(), _name("role"), _int("top", *LIMITS["top"]), _by()))
+    return jsonify(ov.next_report(store(), _name("role"), int_arg("top", *LIMITS["top"]), _by()))
 
 
 @bp.route("/api/path")
@@ -68,15 +68,15 @@ def api_path():
     """The path from role ``a`` to role ``b`` that needs the least learning."""
     _api_json()
     return jsonify(ov.path_report(store(), _name("a"), _name("b"),
-                                  _int("max_steps", *LIMITS["max_steps"]), _by()))
+                                  int_arg("max_steps", *LIMITS["max_steps"]), _by()))
 
 
 @bp.route("/api/skills")
 def api_skills():
     """Skills and technologies by how many roles need them, or by those roles' wages."""
     _api_json()
-    return jsonify(ov.skills_report(store(), _int("top", *LIMITS["skills"]), _order(),
-                                    _int("min_roles", *LIMITS["min_roles"])))
+    return jsonify(ov.skills_report(store(), int_arg("top", *LIMITS["skills"]), _order(),
+                                    int_arg("min_roles", *LIMITS["min_roles"])))
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def _page(template: str, errors: dict, **context) -> Response:
 @bp.route("/next")
 def next_page():
     """Where a role can go next, least to learn first."""
-    by, top = _by(), _int("top", *LIMITS["top"])
+    by, top = _by(), int_arg("top", *LIMITS["top"])
     errors: dict = {}
     role = _resolved(store(), "role", errors, "transitions.next_page")
     report = ov.next_report(store(), role, top, by) if role else None
@@ -126,7 +126,7 @@ def next_page():
 @bp.route("/path")
 def path_page():
     """The path between two roles that needs the least learning."""
-    by, max_steps = _by(), _int("max_steps", *LIMITS["max_steps"])
+    by, max_steps = _by(), int_arg("max_steps", *LIMITS["max_steps"])
     errors: dict = {}
     ends = {key: _resolved(store(), key, errors, "transitions.path_page") for key in ("a", "b")}
     report = message = None
@@ -147,8 +147,8 @@ def path_page():
 def skills_page():
     """The skills market: demand and pay per skill and technology."""
     order = _order()
-    top = _int("top", *LIMITS["skills"])
-    min_roles = _int("min_roles", *LIMITS["min_roles"])
+    top = int_arg("top", *LIMITS["skills"])
+    min_roles = int_arg("min_roles", *LIMITS["min_roles"])
     report = ov.skills_report(store(), top, order, min_roles)
     return render_template(
         "overlap/skills.html", report=report, order=order, top=top, min_roles=min_roles,

@@ -169,6 +169,71 @@ def oxigraph_server(tmp_path_factory):
     server.stop()
 
 
+# -- the full graph, built once per data and code digest --------------------------------------
+
+#: What a built full graph depends on: the data, the importers, the store, the seed and the
+#: ontology (not the views above them).
+_FULL_STORE_INPUTS = ("data", "graph/importers", "graph/seed", "graph/store.py",
+                      "graph/builtin.py", "ontology")
+
+
+def _full_store_digest() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for top in _FULL_STORE_INPUTS:
+        paths = [ROOT / top] if (ROOT / top).is_file() else sorted((ROOT / top).rglob("*"))
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+@pytest.fixture(scope="session")
+def full_store(request) -> Path:
+    """The directory of a disk store holding the full graph (``careerkg build`` of data/),
+    built once and cached on disk by the digest of what it is built from (in pytest's
+    cache, ``.pytest_cache/d/full-store/<digest>``, or the temporary folder without it), so
+    that test modules and later sessions share it.  Beside it, ``reports.json`` holds the
+    build's import reports (source → counts and warnings).  Open it with
+    ``open_store(str(path))``, read-only use, and close it at the end of the module."""
+    import fcntl
+    import json
+
+    from careerkg.graph.importers.build import build
+
+    cache = getattr(request.config, "cache", None)
+    base = (Path(cache.mkdir("full-store")) if cache is not None
+            else Path(tempfile.gettempdir()) / "careerkg-full-store")
+    base.mkdir(parents=True, exist_ok=True)
+    folder = base / _full_store_digest()
+    with open(base / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one session builds, another waits for it
+        if not (folder / "reports.json").is_file():
+            for old in base.iterdir():  # earlier digests: stale
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+            building = base / (folder.name + ".building")
+            store = open_store(str(building / "store"))
+            try:
+                reports = build(store)
+            finally:
+                store.close()
+            (building / "reports.json").write_text(json.dumps({
+                r.source: {"counts": r.counts, "warnings": r.warnings, "triples": r.triples}
+                for r in reports}))
+            building.rename(folder)
+    return folder / "store"
+
+
+def full_store_reports(path: Path) -> dict:
+    """The import reports of the :func:`full_store` build (source → counts, warnings)."""
+    import json
+
+    return json.loads((path.parent / "reports.json").read_text())
+
+
 @pytest.fixture(scope="session")
 def seed_store():
     """The seed graph in memory, shared by read-only tests (do not write to it)."""

@@ -33,7 +33,8 @@ CKG = "https://w3id.org/careerkg/ontology#"
 FAMILIES = {
     "query latency", "throughput", "load", "export", "all-pairs similarity", "top-10 similar",
     "memory", "memory, PSS", "query latency (in memory)", "memory (in memory)", "start-up",
-    "search index", "search",
+    "search index", "search", "http latency (native)", "http throughput (native)",
+    "pages vs bare Flask", "memory at rest",
 }
 
 

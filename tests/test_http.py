@@ -30,6 +30,8 @@ QUERY_STRINGS = {
     "search.api_search": {"q": "data"},
     "search.api_resolve": {"name": "data scientist"},
     "search.search_page": {"q": "data"},
+    "transitions.api_next": {"role": "data scientist"},
+    "transitions.api_path": {"a": "data scientist", "b": "ML engineer"},
 }
 #: Headers that differ between any two answers.
 PER_ANSWER = {"Date", "X-Request-Id"}

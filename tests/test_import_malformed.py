@@ -229,7 +229,21 @@ def test_esco_unterminated_quote(unchanged, tmp_path):
                  reason="malformed CSV")
 
 
-def test_esco_relation_to_an_unknown_skill(unchanged, tmp_path):
+def test_esco_relation_to_a_malformed_skill_iri(unchanged, tmp_path):
+    folder = esco_copy(tmp_path)
+    path = folder / "occupationSkillRelations_en.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-"
+                    "1ff0477e0f30,data scientist,essential,knowledge,http://example.org/"
+                    "skill/python,nothing\n",
+                    encoding="utf-8")
+    expect_error(unchanged, "esco", folder, file=path.name, line=text.count("\n") + 1,
+                 column=5, reason="is not an ESCO skill IRI")
+
+
+def test_esco_relation_to_a_skill_the_export_lacks_is_left_out_with_a_warning(tmp_path):
+    """ESCO 1.1.1 itself relates an occupation its occupations file lacks (67 rows): such a
+    relation is left out and reported, not an error."""
     folder = esco_copy(tmp_path)
     path = folder / "occupationSkillRelations_en.csv"
     text = path.read_text(encoding="utf-8")
@@ -237,8 +251,12 @@ def test_esco_relation_to_an_unknown_skill(unchanged, tmp_path):
                     "1ff0477e0f30,data scientist,essential,knowledge,http://data.europa.eu/"
                     "esco/skill/00000000-0000-0000-0000-000000000000,nothing\n",
                     encoding="utf-8")
-    expect_error(unchanged, "esco", folder, file=path.name, line=text.count("\n") + 1,
-                 column=5, reason="is not a skill of skills_en.csv")
+    store = open_store(None)
+    report = import_source("esco", store, folder)
+    assert report.counts["skipped_relations"] == 1
+    assert f"line {text.count(chr(10)) + 1}" in report.warnings[0], report.warnings
+    assert not store.query("ASK { ?r ?p <https://w3id.org/careerkg/id/esco/skill/"
+                           "00000000-0000-0000-0000-000000000000> }").boolean
 
 
 def test_esco_windows_1252_bytes(unchanged, tmp_path):

@@ -254,7 +254,8 @@ def _overlap_reports(store, cli):
     the store (remote), else through the same functions the CLI calls."""
     if store.kind == "remote":
         spec = ["--store", store.location]
-        runs = (cli("similar", DS, "--by", "tools", "--top", "3", "--format", "json", *spec),
+        runs = (cli("similar", DS, "--by", "tools", "--top", "3", "--metric", "jaccard",
+                    "--format", "json", *spec),
                 cli("overlap", DS, "Machine Learning Engineer", "--by", "tools", "--format",
                     "json", *spec))
         for result in runs:
@@ -262,7 +263,7 @@ def _overlap_reports(store, cli):
         return tuple(json.loads(r.output) for r in runs)
     from careerkg.graph.overlap import overlap_report, similar_report
 
-    return (similar_report(store, DS, 3, "tools"),
+    return (similar_report(store, DS, 3, "tools", "jaccard"),
             overlap_report(store, DS, "Machine Learning Engineer", "tools"))
 
 
@@ -297,7 +298,7 @@ def _elements(path: Path) -> dict[str, str]:
 def documented_threshold() -> float:
     """The importance cut-off docs/import.md states for Skills / Knowledge links."""
     docs = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
-    found = re.findall(r"importance \(scale IM, 1–5\) is at least (\d+(?:\.\d+)?)", docs)
+    found = re.findall(r"importance(?: \(scale IM, 1–5\))? is at least (\d+(?:\.\d+)?)", docs)
     assert len(found) == 1, "docs/import.md states the importance cut-off once"
     return float(found[0])
 

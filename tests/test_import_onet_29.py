@@ -429,31 +429,6 @@ def test_every_rating_keeps_its_element_id(onet29):
 
 # -- careerkg build ------------------------------------------------------------------------
 
-def test_build_imports_every_step_then_is_a_no_op(small, cli, tmp_path):
-    import json
-
-    from careerkg.graph.importers.build import STEPS
-
-    data = tmp_path / "data"
-    data.mkdir()
-    for step in STEPS:  # each step's folder, here the small O*NET copy for O*NET's
-        assert step.kind == "onet", "a new step needs its small data here"
-        (data / step.folder).symlink_to(small)
-    store = tmp_path / "kg"
-    first = cli("build", "--store", str(store), "--from", str(data), "--format", "json",
-                "--quiet")
-    assert first.exit_code == 0, first.output
-    report = json.loads(first.output)
-    assert [s["source"] for s in report["sources"]] == [s.kind for s in STEPS]
-    assert all(s["changed"] for s in report["sources"])
-    again = json.loads(cli("build", "--store", str(store), "--from", str(data), "--format",
-                           "json", "--quiet").output)
-    assert not any(s["changed"] for s in again["sources"])
-    assert again["triples"] == report["triples"] and again["seconds"] < 30
-    info = cli("info", "--store", str(store), "--format", "json")
-    assert json.loads(info.output)["counts"]["roles"] == 1016 + 2
-
-
 def test_build_names_a_missing_data_folder(cli, tmp_path):
     result = cli("build", "--store", str(tmp_path / "kg"), "--from", str(tmp_path))
     assert result.exit_code == 1

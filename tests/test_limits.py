@@ -1,5 +1,5 @@
 """Limits with their defaults: body size (413), query length (400, and 414 for a request line
-gunicorn will not read), the per-client rate (429 + Retry-After) and concurrency, and the
+over 8,190 bytes), the per-client rate (429 + Retry-After) and concurrency, and the
 client as a trusted proxy saw it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A real ``careerkg serve`` (gunicorn, worker processes) exercised by real SPARQL clients.
+"""A real ``careerkg serve`` (granian, worker processes) exercised by real SPARQL clients.
 
 SPARQLWrapper and rdflib's ``SPARQLStore`` run SELECT, ASK and CONSTRUCT against it; a
 runaway query is stopped at its deadline while other queries keep being answered, and no
@@ -44,7 +44,7 @@ def _roles(seed_store) -> list[str]:
 def test_the_server_logs_where_it_listens(live_server):
     assert re.search(rf"careerkg serving .+ at {re.escape(live_server.url)}/",
                      live_server.log())
-    assert "Starting gunicorn" in live_server.log()  # a production server, not Flask's own
+    assert "Starting granian" in live_server.log()  # a production server, not Flask's own
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -123,7 +123,7 @@ def test_sigterm_stops_the_server_and_its_query_processes(start_live_server, tmp
     response = requests.get(server.url + "/sparql", params={"query": ASK_ROLES}, timeout=5)
     assert response.json()["boolean"] is True
     children = tree(server.process.pid)[1:]
-    assert len(children) >= 3  # the gunicorn worker, the zygote, query workers
+    assert len(children) >= 3  # the app process, the zygote, query workers
     assert server.stop() == 0
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert alive == []
@@ -250,7 +250,7 @@ def test_an_http11_request_without_host_is_400(live_server):
 
 
 def test_a_long_get_query_gets_careerkgs_414_and_the_same_by_post_works(live_server):
-    from careerkg.cli.serve_worker import MAX_REQUEST_LINE
+    from careerkg.server.front import MAX_REQUEST_LINE
 
     long_query = SELECT_ROLES.replace("ORDER BY", "# " + "x" * 9000 + "\nORDER BY")
     refused = requests.get(live_server.url + "/sparql", params={"query": long_query},

@@ -204,7 +204,7 @@ def test_sigterm_lets_requests_in_flight_finish(start_live_server, seed_store):
     _gone, alive = psutil.wait_procs(children, timeout=10)
     assert alive == []
     log = server.log()
-    assert "Handling signal: term" in log and "store closed" in log
+    assert "Shutting down granian" in log and "store closed" in log
 
 
 def test_the_pool_shrinks_back_to_its_minimum():

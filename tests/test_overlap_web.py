@@ -281,6 +281,16 @@ def test_hostile_labels_render_inert(page, page_log, start_live_server, tmp_path
     with page.expect_navigation():
         _click_node(page, "javascript:alert(1)")
     assert urlsplit(page.url).path == "/resource"  # a page about the IRI, never a script
+    # the role network: the label drawn as text on the canvas and in the table
+    page.goto(server.url + "/overlap?view=network&family=all")
+    page.wait_for_selector("#overlap-graph[data-ready='true']")
+    labels = page.evaluate("window.careerkgOverlap.cy.nodes().map(n => n.data('label'))")
+    assert HOSTILE_ROLE in labels
+    assert page.locator("table.nearest-table a", has_text=HOSTILE_ROLE).count() >= 1
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+    with page.expect_navigation():
+        _click_node(page, ID + "role/evil")
+    assert urlsplit(page.url).path == "/id/role/evil"
     assert dialogs == [] and page_log.errors == []
 
 

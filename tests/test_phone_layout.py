@@ -33,6 +33,7 @@ PAGES = {
     "ontology": "/ontology",
     "compare": "/compare?a=data%20scientist&b=machine%20learning%20engineer",
     "overlap": "/overlap",
+    "overlap network": "/overlap?view=network&family=all",
     "error": "/no-such-page",
 }
 
@@ -74,7 +75,7 @@ def test_no_page_is_wider_than_a_phone(live_server, phone, path):
         if "run=1" in path:
             phone.wait_for_selector(".yasr_results table tbody tr")
     if path.startswith("/overlap"):
-        phone.wait_for_selector("#overlap-graph[data-ready='true']")
+        phone.wait_for_selector("#overlap-graph[data-ready]", state="attached")
     assert phone.evaluate("innerWidth") == WIDTH
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
     assert phone.evaluate(SMALL_INPUTS) == []
@@ -90,3 +91,20 @@ def test_the_salary_chart_text_is_readable_on_a_phone(live_server, phone, name):
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
     source = phone.locator(".chart-source")
     assert source.is_visible() and "Figures:" in source.inner_text()
+
+
+def test_the_role_network_is_a_table_on_a_phone(live_server, phone):
+    """The network's box is hidden (nothing is drawn); each role is listed with its nearest
+    roles and their scores, and the page does not scroll sideways."""
+    network = phone.request.get(live_server.url + "/api/role-network?family=all").json()
+    phone.goto(live_server.url + "/overlap?view=network&family=all")
+    phone.wait_for_selector("#overlap-graph[data-ready='list']", state="attached")
+    assert not phone.locator("#overlap-graph").is_visible()
+    table = phone.locator("table.nearest-table")
+    assert table.is_visible() and table.bounding_box()["width"] <= WIDTH
+    rows = phone.locator("table.nearest-table tbody tr")
+    assert rows.count() == len(network["nodes"])
+    best = max(network["edges"], key=lambda e: e["weight"])
+    row = phone.locator(f"table.nearest-table tr[data-iri='{best['source']}']")
+    assert f"{best['weight']:.2f}" in row.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH

@@ -7,14 +7,16 @@ with the file, line and column of the first problem), builds the source's triple
 them to :meth:`~careerkg.graph.store.Store.replace_source` once — so a bad file never changes
 the store, and importing the same input again changes nothing.
 
-=========  ================================================  =====================
-kind       input                                             default source name
-=========  ================================================  =====================
-``onet``   a folder or zip of the O*NET database (xlsx/txt)  ``onet``
-``esco``   a folder of ESCO's CSV export                     ``esco``
-``csv``    a CSV file of your own roles (docs/import.md)     ``csv-<file stem>``
-``rdf``    a Turtle, N-Triples, JSON-LD or RDF/XML file      ``rdf-<file stem>``
-=========  ================================================  =====================
+=============  ================================================  =====================
+kind           input                                             default source name
+=============  ================================================  =====================
+``onet``       a folder or zip of the O*NET database (xlsx/txt)  ``onet``
+``esco``       ESCO's export: its two zips, or a folder of CSV   ``esco``
+``bls``        BLS OEWS national wages (.xlsx), SOC crosswalk    ``bls``
+``crosswalk``  the ESCO → O*NET-SOC crosswalk (.xlsx)            ``crosswalk``
+``csv``        a CSV file of your own roles (docs/import.md)     ``csv-<file stem>``
+``rdf``        a Turtle, N-Triples, JSON-LD or RDF/XML file      ``rdf-<file stem>``
+=============  ================================================  =====================
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import Store
+from .bls import BLS_IMPORTER
 from .common import ImportReport
+from .crosswalk import CROSSWALK_IMPORTER
 from .csvroles import CSV_IMPORTER
 from .esco import ESCO_IMPORTER
 from .onet import ONET_IMPORTER
@@ -34,7 +38,8 @@ __all__ = ["IMPORTERS", "ImportReport", "Importer", "import_source", "run_import
 #: kind → importer (one line per importer)
 IMPORTERS: dict[str, Importer] = {
     importer.kind: importer
-    for importer in (ONET_IMPORTER, ESCO_IMPORTER, CSV_IMPORTER, RDF_IMPORTER)
+    for importer in (ONET_IMPORTER, ESCO_IMPORTER, BLS_IMPORTER, CROSSWALK_IMPORTER,
+                     CSV_IMPORTER, RDF_IMPORTER)
 }
 
 
@@ -47,7 +52,8 @@ def import_source(
     progress: bool = False,
     **options,
 ) -> ImportReport:
-    """Import ``path`` with the importer for ``kind`` (``onet``, ``esco``, ``csv``, ``rdf``).
+    """Import ``path`` with the importer for ``kind`` (``onet``, ``esco``, ``bls``,
+    ``crosswalk``, ``csv``, ``rdf``).
 
     Parameters
     ----------

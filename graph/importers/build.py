@@ -38,9 +38,9 @@ class Step:
 #: The imports of the full graph, in order (later steps may link to earlier sources).
 STEPS: tuple[Step, ...] = (
     Step("onet", "onet-29.2"),
-    # Step("esco", "esco-1.1.1"),          # with the ESCO zip importer
-    # Step("bls", "bls-oews-2024"),        # with the BLS importer
-    # Step("crosswalk", "crosswalks"),     # with the crosswalk importer
+    Step("esco", "esco-1.1.1"),
+    Step("bls", "bls-oews-2024"),       # wages of the O*NET roles (+ crosswalks/ SOC codes)
+    Step("crosswalk", "crosswalks"),    # links ESCO's occupations (imported above) to O*NET's
 )
 
 

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Bump when an importer's mapping changes, so that re-importing the same files rebuilds.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 
 @dataclass
@@ -153,15 +153,23 @@ class Builder:
 
     def __init__(self):
         self._triples: dict[ox.Triple, None] = {}
+        #: IRI → its node, made once (checking an IRI costs more than the rest of an add)
+        self._nodes: dict[str, ox.NamedNode] = {}
 
     def __len__(self) -> int:
         return len(self._triples)
 
+    def _node(self, iri: str) -> ox.NamedNode:
+        node = self._nodes.get(iri)
+        if node is None:
+            node = self._nodes[iri] = ox.NamedNode(iri)
+        return node
+
     def add(self, subject: str | ox.NamedNode, predicate: str, obj) -> None:
         """Add one triple; IRIs may be given as strings, objects as terms."""
-        s = subject if isinstance(subject, ox.NamedNode) else ox.NamedNode(subject)
-        o = obj if isinstance(obj, ox.NamedNode | ox.Literal) else ox.NamedNode(obj)
-        self._triples[ox.Triple(s, ox.NamedNode(predicate), o)] = None
+        s = subject if isinstance(subject, ox.NamedNode) else self._node(subject)
+        o = obj if isinstance(obj, ox.NamedNode | ox.Literal) else self._node(obj)
+        self._triples[ox.Triple(s, self._node(predicate), o)] = None
 
     def text(self, subject, predicate: str, value: str, language: str | None = "en") -> None:
         """Add a text literal (language-tagged unless ``language`` is None); blank values

@@ -1,31 +1,45 @@
-"""Import ESCO's CSV export (European Commission) onto the careerkg ontology.
+"""Import ESCO (European Commission) onto the careerkg ontology.
 
-Input: the folder of ESCO's CSV download ("ESCO dataset - v1.x - classification - en -
-csv"), in its official column format (UTF-8, comma-separated, RFC 4180 quoting; ``altLabels``
-cells hold one label per line).  Needed:
+Input, read as published (zips are read in place, nothing is extracted to disk):
+
+* the folder holding a release's two zips — ``ESCO dataset - v1.1.1 - classification - en -
+  csv.zip`` (occupations, skills, ISCO groups, skill groups ...) and ``ESCO dataset - v1.1.1 -
+  classification -  - csv.zip`` (the language-independent ``occupationSkillRelations.csv``
+  and ``broaderRelations{Occ,Skill}Pillar.csv``);
+* or one zip holding all of them;
+* or a folder of the CSV files (an extracted release, or the v1.2 layout with
+  ``occupationSkillRelations_en.csv``).
+
+The files are in ESCO's official column format (UTF-8, comma-separated, RFC 4180 quoting;
+``altLabels`` cells hold one label per line).  Needed:
 
 * ``occupations_en.csv`` — conceptType, conceptUri, iscoGroup, preferredLabel, altLabels,
   hiddenLabels, status, modifiedDate, regulatedProfessionNote, scopeNote, definition,
   inScheme, description, code (and naceCode since v1.2);
 * ``skills_en.csv`` — conceptType, conceptUri, skillType, reuseLevel, preferredLabel,
   altLabels, hiddenLabels, status, modifiedDate, scopeNote, definition, inScheme, description;
-* ``occupationSkillRelations_en.csv`` — occupationUri, relationType, skillType, skillUri
-  (v1.2 adds occupationLabel and skillLabel).
+* ``occupationSkillRelations.csv`` (or ``_en.csv``) — occupationUri, relationType, skillType,
+  skillUri (v1.2 adds occupationLabel and skillLabel).
 
-Used when present: ``ISCOGroups_en.csv`` (the names of the ISCO-08 groups).  Another
-language's export (``occupations_de.csv`` ...) is read the same way, its labels tagged with
-that language.  Columns beyond those the import uses are allowed; the ones it uses
-(conceptType, conceptUri, preferredLabel, iscoGroup / skillType, occupationUri,
-relationType, skillUri) must be there.
+Used when present: ``ISCOGroups_en.csv``, ``skillGroups_en.csv``,
+``broaderRelationsOccPillar.csv``, ``broaderRelationsSkillPillar.csv``.  Another language's
+export (``occupations_de.csv`` ...) is read the same way, its labels tagged with that
+language.  Columns beyond those the import uses are allowed.  A relation or broader relation
+naming a concept the export lacks (ESCO 1.1.1 has a few) is left out with a warning.
 
 Mapping (IRIs under ``https://w3id.org/careerkg/id/esco/``, ending in ESCO's own identifier,
 each with ``skos:exactMatch`` to ESCO's IRI):
 
 * occupations → ``ckg:Role`` (``occupation/<uuid>``): labels, ``skos:altLabel`` /
   ``skos:hiddenLabel``, ``skos:definition``, ``skos:notation`` (the ESCO code), and
-  ``skos:broader`` their ISCO-08 unit group (``isco/<code>``);
+  ``skos:broader`` as the occupation pillar says (an ISCO-08 unit group ``isco/<code>`` or a
+  broader occupation; without that file, the occupation's ISCO-08 group);
+* ISCO-08 groups → ``skos:Concept`` (``isco/<code>``), nested by ``skos:broader``;
 * skills → ``ckg:Skill`` (``skill/<uuid>``) whose ``ckg:category`` is their skill type
-  (``skill-type/knowledge``, ``skill-type/skill-competence``);
+  (``skill-type/knowledge``, ``skill-type/skill-competence``) and ``ckg:reuseLevel`` their
+  reuse level (``reuse-level/cross-sector`` ...); ``skos:broader`` their broader skills and
+  skill groups (a polyhierarchy);
+* skill groups → ``skos:Concept`` (``skill-group/<uuid>``, ``skill-group/isced-f-<code>``);
 * relations → ``ckg:essentialSkill`` or ``ckg:optionalSkill``, and ``ckg:requiresSkill`` for
   both (so the overlap views need nothing ESCO-specific).
 
@@ -52,8 +66,6 @@ from ..namespaces import CKG
 from ..store import Store
 from .common import (
     DCT,
-    RDF,
-    RDFS,
     SKOS,
     Builder,
     ImportReport,
@@ -64,15 +76,17 @@ from .common import (
     slugify,
 )
 from .pipeline import Found, Importer, Reading, run_import
-from .tabular import read_csv, require_file
+from .tabular import InputFiles, Member, read_csv
 
-__all__ = ["import_esco", "read_esco", "EscoData", "ATTRIBUTION"]
+__all__ = ["import_esco", "read_esco", "esco_files", "EscoData", "ATTRIBUTION",
+           "ESCO_IMPORTER"]
 
 SOURCE = "esco"
 TITLE = "ESCO occupations and skills (derived)"
 ESCO = "http://data.europa.eu/esco/"
 OCCUPATION_URI = re.compile(r"^http://data\.europa\.eu/esco/occupation/([A-Za-z0-9-]+)$")
 SKILL_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/([A-Za-z0-9-]+)$")
+SKILL_GROUP_URI = re.compile(r"^http://data\.europa\.eu/esco/((?:skill|isced-f)/[A-Za-z0-9-]+)$")
 ISCO_CODE = re.compile(r"^\d{1,4}$")
 RELATIONS = {"essential": CKG + "essentialSkill", "optional": CKG + "optionalSkill"}
 
@@ -105,30 +119,79 @@ class Concept:
     scope_note: str
     code: str = ""
     group: str = ""  # ISCO group (occupations) or skill type (skills)
+    reuse_level: str = ""  # skills
 
 
 @dataclass
 class EscoData:
     folder: Path
     language: str
+    #: the files the import read (the zips, or the CSV files): its digest is theirs
     files: list[Path]
     occupations: dict[str, Concept]
     skills: dict[str, Concept]
     #: (occupation URI, skill URI, relation type)
     relations: list[tuple[str, str, str]]
-    isco_groups: dict[str, str] = field(default_factory=dict)
+    #: ISCO-08 code → its group (a concept whose ident is the code)
+    isco_groups: dict[str, Concept] = field(default_factory=dict)
+    #: skill group URI → the group
+    skill_groups: dict[str, Concept] = field(default_factory=dict)
+    #: (narrower URI, broader URI) of the occupation pillar (occupations, ISCO groups)
+    occupation_broader: list[tuple[str, str]] = field(default_factory=list)
+    #: (narrower URI, broader URI) of the skill pillar (skills, skill groups)
+    skill_broader: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: relations naming an occupation or skill the export lacks (left out)
+    skipped_relations: int = 0
 
 
-def _language(folder: Path) -> str:
-    found = sorted(p.name[len("occupations_"):-len(".csv")]
-                   for p in folder.glob("occupations_*.csv"))
+# -- the files: a folder of CSV files, a folder of the publisher's zips, or one zip ---------
+
+def _csv_members(files: InputFiles) -> dict[str, Member]:
+    return {name: files.find(name) for name in files.names() if name.lower().endswith(".csv")}
+
+
+def esco_files(path: str | Path) -> tuple[dict[str, Member], list[Path]]:
+    """The CSV files of an ESCO export by name, and the files whose bytes they are.
+
+    ``path`` is a folder of CSV files (an extracted export), a folder holding the publisher's
+    zips (the English classification zip and the language-independent relations zip), or one
+    zip holding every file.  Nothing is parsed here (the pipeline's locate step)."""
+    path = Path(path)
+    what = ("an ESCO import needs the folder of ESCO's CSV export or of its zips, or a zip")
+    if path.is_file() or not path.is_dir():
+        files = InputFiles(path, what)
+        return _csv_members(files), [path]
+    csvs = sorted(path.glob("*.csv"))
+    if any(p.name.startswith("occupations_") for p in csvs):
+        members = _csv_members(InputFiles(path, what))
+        return members, [m.path for m in members.values()]
+    zips = sorted(path.glob("*.zip"))
+    if not zips:
+        raise InputError("the folder holds neither ESCO's CSV files (occupations_en.csv, "
+                         "skills_en.csv ...) nor the zips ESCO publishes them in",
+                         file=str(path))
+    members: dict[str, Member] = {}
+    for archive in zips:
+        for name, member in _csv_members(InputFiles(archive, what)).items():
+            if name in members:
+                raise InputError(f"{name!r} is in two zips ({members[name].archive.name} "
+                                 f"and {archive.name}): keep one export per folder",
+                                 file=str(archive))
+            members[name] = member
+    return members, zips
+
+
+def _language(members: dict[str, Member], where: Path) -> str:
+    found = sorted(n[len("occupations_"):-len(".csv")] for n in members
+                   if n.startswith("occupations_"))
     if "en" in found or not found:
         return "en"
     if len(found) == 1:
         return found[0]
     raise InputError(
-        f"the folder holds ESCO exports in several languages ({', '.join(found)}) and none "
-        "in English: keep one language per folder", file=str(folder),
+        f"the export holds ESCO files in several languages ({', '.join(found)}) and none "
+        "in English: keep one language per folder", file=str(where),
     )
 
 
@@ -157,83 +220,154 @@ def _concept(row, pattern: re.Pattern, kind: str, concept_type: str) -> Concept:
     )
 
 
-def esco_files(folder: str | Path) -> tuple[str, list[Path]]:
-    """The language of an ESCO CSV folder and the files an import reads from it (the three
-    it needs, then ``ISCOGroups_<lang>.csv`` when present); :class:`InputError` if one of the
-    needed files is missing."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError("an ESCO import needs the folder of ESCO's CSV export "
-                         "(occupations_en.csv, skills_en.csv ...)", file=str(folder))
-    lang = _language(folder)
-    names = [f"occupations_{lang}.csv", f"skills_{lang}.csv",
-             f"occupationSkillRelations_{lang}.csv"]
-    need = "an ESCO CSV export holds " + ", ".join(names)
-    files = [require_file(folder, n, need) for n in names]
-    isco_path = folder / f"ISCOGroups_{lang}.csv"
-    if isco_path.is_file():
-        files.append(isco_path)
-    return lang, files
+def _unique(concepts: dict, concept: Concept, row, lines: dict[str, int]) -> None:
+    if concept.uri in lines:
+        raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
+                                      f"{lines[concept.uri]})")
+    lines[concept.uri] = row.line
+    concepts[concept.uri] = concept
 
 
-def read_esco(folder: str | Path, *, show_progress: bool = False) -> EscoData:
-    """Read and validate an ESCO CSV folder; raise :class:`InputError` at the first problem."""
-    folder = Path(folder)
-    lang, files = esco_files(folder)
-    occ_path, skill_path, rel_path = files[:3]
+class _Reader:
+    """Rows of the export's files by name, with progress."""
+
+    def __init__(self, members: dict[str, Member], show_progress: bool):
+        self.members = members
+        self.show_progress = show_progress
+
+    def rows(self, member: Member, required: list[str], what: str):
+        rows = read_csv(Path(member.name), required, data=member.read_bytes(),
+                        where=member.where)
+        return progress(rows, desc=f"reading {what}", unit="row", enabled=self.show_progress)
+
+    def need(self, names: list[str], folder: Path) -> Member:
+        for name in names:
+            if name in self.members:
+                return self.members[name]
+        raise InputError(
+            f"missing file {names[0]!r}: an ESCO export holds occupations, skills and "
+            "their relations (the relations are in ESCO's language-independent zip, "
+            "'ESCO dataset - v1.x - classification -  - csv.zip')", file=str(folder / names[0]),
+        )
+
+
+def read_esco(path: str | Path, *, show_progress: bool = False) -> EscoData:
+    """Read and validate an ESCO export (a folder of CSV files, a folder of the publisher's
+    zips, or a zip); raise :class:`InputError` at the first problem."""
+    folder = Path(path)
+    return read_esco_members(folder, *esco_files(folder), show_progress=show_progress)
+
+
+def read_esco_members(folder: Path, members: dict[str, Member], files: list[Path], *,
+                      show_progress: bool = False) -> EscoData:
+    """:func:`read_esco` of the files :func:`esco_files` found."""
+    lang = _language(members, folder)
+    reader = _Reader(members, show_progress)
+    occ_file = reader.need([f"occupations_{lang}.csv"], folder)
+    skill_file = reader.need([f"skills_{lang}.csv"], folder)
+    rel_file = reader.need([f"occupationSkillRelations_{lang}.csv",
+                            "occupationSkillRelations.csv"], folder)
 
     occupations: dict[str, Concept] = {}
     seen: dict[str, int] = {}
-    for row in read_csv(occ_path, ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]):
+    for row in reader.rows(occ_file, ["conceptType", "conceptUri", "iscoGroup",
+                                      "preferredLabel"], "occupations"):
         concept = _concept(row, OCCUPATION_URI, "occupation", "Occupation")
-        if concept.uri in seen:
-            raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
-                                          f"{seen[concept.uri]})")
-        seen[concept.uri] = row.line
         group = row["iscoGroup"].strip()
         if not ISCO_CODE.match(group):
             raise row.error("iscoGroup", f"{group!r} is not an ISCO-08 group code "
                                          "(1 to 4 digits)")
         concept.group = group
         concept.code = row.get("code", "").strip()
-        occupations[concept.uri] = concept
+        _unique(occupations, concept, row, seen)
 
     skills: dict[str, Concept] = {}
     seen = {}
-    rows = read_csv(skill_path, ["conceptType", "conceptUri", "skillType", "preferredLabel"])
-    for row in progress(rows, desc="reading skills", unit="row", enabled=show_progress):
+    for row in reader.rows(skill_file, ["conceptType", "conceptUri", "skillType",
+                                        "preferredLabel"], "skills"):
         concept = _concept(row, SKILL_URI, "skill", "KnowledgeSkillCompetence")
-        if concept.uri in seen:
-            raise row.error("conceptUri", f"{concept.uri} appears twice (first on line "
-                                          f"{seen[concept.uri]})")
-        seen[concept.uri] = row.line
         concept.group = row["skillType"].strip()
-        skills[concept.uri] = concept
+        concept.reuse_level = row.get("reuseLevel", "").strip()
+        _unique(skills, concept, row, seen)
 
     relations = []
-    rows = read_csv(rel_path, ["occupationUri", "relationType", "skillUri"])
-    for row in progress(rows, desc="reading relations", unit="row", enabled=show_progress):
+    dangling: list[int] = []
+    for row in reader.rows(rel_file, ["occupationUri", "relationType", "skillUri"],
+                           "relations"):
         occupation = row["occupationUri"].strip()
-        if occupation not in occupations:
-            raise row.error("occupationUri", f"{occupation!r} is not an occupation of "
-                                             f"{occ_path.name}")
+        if not OCCUPATION_URI.match(occupation):
+            raise row.error("occupationUri", f"{occupation!r} is not an ESCO occupation IRI")
         skill = row["skillUri"].strip()
-        if skill not in skills:
-            raise row.error("skillUri", f"{skill!r} is not a skill of {skill_path.name}")
+        if not SKILL_URI.match(skill):
+            raise row.error("skillUri", f"{skill!r} is not an ESCO skill IRI")
         relation = row["relationType"].strip()
         if relation not in RELATIONS:
             raise row.error("relationType", f"{relation!r} is neither 'essential' nor "
                                             "'optional'")
-        relations.append((occupation, skill, relation))
+        if occupation in occupations and skill in skills:
+            relations.append((occupation, skill, relation))
+        else:  # ESCO 1.1.1 itself relates one occupation its occupations file lacks
+            dangling.append(row.line)
 
     data = EscoData(folder, lang, files, occupations, skills, relations)
-    if len(files) > 3:
-        for row in read_csv(files[3], ["code", "preferredLabel"]):
+    if dangling:
+        data.warnings.append(
+            f"{rel_file.where}: skipped {len(dangling)} relation(s) naming an occupation not "
+            f"in {occ_file.name} or a skill not in {skill_file.name} (first on line "
+            f"{dangling[0]})")
+    data.skipped_relations = len(dangling)
+    _read_optional(data, reader, lang)
+    return data
+
+
+def _read_optional(data: EscoData, reader: _Reader, lang: str) -> None:
+    """ISCO groups, skill groups and the two hierarchies, when the export has them."""
+    if (member := reader.members.get(f"ISCOGroups_{lang}.csv")) is not None:
+        seen: dict[str, int] = {}
+        for row in reader.rows(member, ["code", "preferredLabel"], "ISCO groups"):
             code = row["code"].strip()
             if not ISCO_CODE.match(code):
                 raise row.error("code", f"{code!r} is not an ISCO-08 group code")
-            data.isco_groups[code] = row["preferredLabel"].strip()
-    return data
+            label = row["preferredLabel"].strip()
+            if not label:
+                raise row.error("preferredLabel", "empty")
+            concept = Concept(
+                uri=f"{ESCO}isco/C{code}", ident=code, label=label,
+                alt_labels=[a for a in _lines(row.get("altLabels", "")) if a != label],
+                hidden_labels=[], definition=row.get("description", "").strip(),
+                scope_note="", code=code)
+            _unique(data.isco_groups, concept, row, seen)
+        data.isco_groups = {c.code: c for c in data.isco_groups.values()}
+    if (member := reader.members.get(f"skillGroups_{lang}.csv")) is not None:
+        seen = {}
+        for row in reader.rows(member, ["conceptType", "conceptUri", "preferredLabel"],
+                               "skill groups"):
+            concept = _concept(row, SKILL_GROUP_URI, "skill group", "SkillGroup")
+            concept.ident = concept.ident.removeprefix("skill/").replace("/", "-")
+            concept.code = row.get("code", "").strip()
+            _unique(data.skill_groups, concept, row, seen)
+    for name, pairs, known in (
+        ("broaderRelationsOccPillar.csv", data.occupation_broader, _occupation_pillar(data)),
+        ("broaderRelationsSkillPillar.csv", data.skill_broader,
+         data.skills.keys() | data.skill_groups.keys()),
+    ):
+        if (member := reader.members.get(name)) is None:
+            continue
+        skipped = 0
+        for row in reader.rows(member, ["conceptUri", "broaderUri"], "hierarchy"):
+            narrower, broader = row["conceptUri"].strip(), row["broaderUri"].strip()
+            if narrower in known and broader in known:
+                pairs.append((narrower, broader))
+            else:  # ESCO 1.1.1 itself has a few such rows: not an error of the input
+                skipped += 1
+        if skipped:
+            data.warnings.append(
+                f"{member.where}: skipped {skipped} broader relation(s) naming a concept "
+                "that is not in the export")
+
+
+def _occupation_pillar(data: EscoData) -> set[str]:
+    return data.occupations.keys() | {c.uri for c in data.isco_groups.values()}
 
 
 def occupation_iri(ident: str) -> str:
@@ -244,6 +378,15 @@ def skill_iri(ident: str) -> str:
     return id_iri("esco", "skill", ident)
 
 
+def isco_iri(code: str) -> str:
+    """The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``)."""
+    return id_iri("esco", "isco", code)
+
+
+def skill_group_iri(ident: str) -> str:
+    return id_iri("esco", "skill-group", ident)
+
+
 def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     """The triples of an ESCO import (see the module docstring for the mapping)."""
     lang = data.language
@@ -251,8 +394,9 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     b.dataset(
         DATASET,
         title="ESCO classification (derived by careerkg)",
-        description="Occupations, skills and their essential and optional relations from "
-        f"ESCO's CSV export files {', '.join(sorted(p.name for p in data.files))}.",
+        description="Occupations, skills, ISCO-08 groups, skill groups, their hierarchies and "
+        "the occupations' essential and optional skills from ESCO's CSV export "
+        f"({', '.join(sorted(p.name for p in data.files))}).",
         source=ESCO_SITE,
         license=LICENSE,
         rights=ATTRIBUTION,
@@ -269,30 +413,36 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
             b.text(iri, SKOS + "hiddenLabel", label, lang)
         b.text(iri, SKOS + "definition", concept.definition, lang)
         b.text(iri, SKOS + "scopeNote", concept.scope_note, lang)
+        b.text(iri, SKOS + "notation", concept.code, None)
+        b.add(iri, SKOS + "exactMatch", concept.uri)
         b.add(iri, DCT + "source", DATASET)
 
-    groups = sorted({o.group for o in data.occupations.values()})
-    for code in groups:
-        iri = id_iri("esco", "isco", code)
-        label = data.isco_groups.get(code) or f"ISCO-08 group {code}"
-        b.add(iri, RDF + "type", SKOS + "Concept")
-        b.text(iri, RDFS + "label", label, lang)
-        b.text(iri, SKOS + "prefLabel", label, lang)
-        b.text(iri, SKOS + "notation", code, None)
-        b.add(iri, SKOS + "exactMatch", f"{ESCO}isco/C{code}")
-        b.add(iri, DCT + "source", DATASET)
+    # ISCO-08 groups: those of the groups file, and any an occupation names that it lacks
+    iri_of: dict[str, str] = {}
+    groups = dict(data.isco_groups)
+    for occ in data.occupations.values():
+        groups.setdefault(occ.group, Concept(
+            f"{ESCO}isco/C{occ.group}", occ.group, f"ISCO-08 group {occ.group}", [], [], "",
+            "", code=occ.group))
+    for code, group in sorted(groups.items()):
+        iri = iri_of[group.uri] = isco_iri(code)
+        describe(iri, group, [])
     counts["isco_groups"] = len(groups)
 
     for occ in data.occupations.values():
-        iri = occupation_iri(occ.ident)
+        iri = iri_of[occ.uri] = occupation_iri(occ.ident)
         describe(iri, occ, [CKG + "Role"])
-        b.text(iri, SKOS + "notation", occ.code, None)
-        b.add(iri, SKOS + "broader", id_iri("esco", "isco", occ.group))
-        b.add(iri, SKOS + "exactMatch", occ.uri)
         counts["roles"] += 1
         counts["linked_roles"] += link_roles(
             b, seed.roles_matching([occ.label], [occ.uri, iri]), iri
         )
+    if data.occupation_broader:
+        for narrower, broader in data.occupation_broader:
+            b.add(iri_of[narrower], SKOS + "broader", iri_of[broader])
+    else:  # no hierarchy file: each occupation under its ISCO-08 unit group
+        for occ in data.occupations.values():
+            b.add(iri_of[occ.uri], SKOS + "broader", isco_iri(occ.group))
+    counts["occupation_hierarchy_links"] = len(data.occupation_broader)
 
     categories = {}
     for skill_type in sorted({s.group for s in data.skills.values()}):
@@ -302,26 +452,46 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
         b.concept(iri, [CKG + "Category"], label)
         b.add(iri, DCT + "source", DATASET)
         counts["categories"] += 1
+    reuse_levels = {}
+    for level in sorted({s.reuse_level for s in data.skills.values()} - {""}):
+        iri = reuse_levels[level] = id_iri("esco", "reuse-level", slugify(level))
+        b.concept(iri, [], f"ESCO {level} skill")
+        b.add(iri, SKOS + "exactMatch", f"{ESCO}skill-reuse-level/{level}")
+        b.add(iri, DCT + "source", DATASET)
 
-    skill_of = {}
+    seed_skills = set()
     for skill in data.skills.values():
         seed_skill = seed.match(CKG + "Skill", skill.label)
         if seed_skill is None:
             iri = skill_iri(skill.ident)
             describe(iri, skill, [CKG + "Skill"])
             b.add(iri, CKG + "category", categories[skill.group])
+            if skill.reuse_level:
+                b.add(iri, CKG + "reuseLevel", reuse_levels[skill.reuse_level])
         else:
             iri = seed_skill
+            seed_skills.add(iri)
+            b.add(iri, SKOS + "exactMatch", skill.uri)
             counts["linked_skills"] += 1
-        b.add(iri, SKOS + "exactMatch", skill.uri)
-        skill_of[skill.uri] = iri
+        iri_of[skill.uri] = iri
         counts["skills"] += 1
 
+    for group in data.skill_groups.values():
+        iri = iri_of[group.uri] = skill_group_iri(group.ident)
+        describe(iri, group, [])
+    counts["skill_groups"] = len(data.skill_groups)
+    for narrower, broader in data.skill_broader:
+        if iri_of[narrower] not in seed_skills:  # the seed's skills keep their own parents
+            b.add(iri_of[narrower], SKOS + "broader", iri_of[broader])
+    counts["skill_hierarchy_links"] = len(data.skill_broader)
+
     for occupation, skill, relation in data.relations:
-        role = occupation_iri(data.occupations[occupation].ident)
-        b.add(role, RELATIONS[relation], skill_of[skill])
-        b.add(role, CKG + "requiresSkill", skill_of[skill])
+        role = iri_of[occupation]
+        b.add(role, RELATIONS[relation], iri_of[skill])
+        b.add(role, CKG + "requiresSkill", iri_of[skill])
     counts["role_skill_links"] = len({(o, s) for o, s, _ in data.relations})
+    if data.skipped_relations:
+        counts["skipped_relations"] = data.skipped_relations
     return b, dict(counts)
 
 
@@ -330,15 +500,17 @@ class EscoImporter(Importer):
     title = TITLE
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
-        _lang, files = esco_files(path)
+        members, files = esco_files(path)
         # Skills named like the seed's are linked to them: the result depends on the seed.
         seed = seed_index(store, [CKG + "Skill"])
-        return Found(files, str(path), depends=[seed.digest], state=seed)
+        return Found(files, str(path), depends=[seed.digest], state=(members, seed))
 
     def read(self, store: Store, found: Found, progress: bool) -> Reading:
-        data = read_esco(Path(found.where), show_progress=progress)
-        builder, counts = build_esco(data, found.state)
-        return Reading(builder, counts=counts)
+        members, seed = found.state
+        data = read_esco_members(Path(found.where), members, found.files,
+                                 show_progress=progress)
+        builder, counts = build_esco(data, seed)
+        return Reading(builder, counts=counts, warnings=data.warnings)
 
 
 ESCO_IMPORTER = EscoImporter()
@@ -347,15 +519,16 @@ ESCO_IMPORTER = EscoImporter()
 def import_esco(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
 ) -> ImportReport:
-    """Import an ESCO CSV export folder as one source (default name ``esco``), all or nothing.
+    """Import an ESCO export as one source (default name ``esco``), all or nothing.
 
     Parameters
     ----------
     store : Store
         Where to import (memory, disk or remote).
     path : str or Path
-        The folder holding ``occupations_en.csv``, ``skills_en.csv`` and
-        ``occupationSkillRelations_en.csv``.
+        The folder of the publisher's two zips, one zip of every file, or a folder of the
+        CSV files (``occupations_en.csv``, ``skills_en.csv``,
+        ``occupationSkillRelations[_en].csv`` ...).
     name : str, optional
         The source name (default ``esco``).
     progress : bool
@@ -368,6 +541,7 @@ def import_esco(
     Raises
     ------
     InputError
-        On malformed input, naming the file, line and column; the store is left unchanged.
+        On malformed input, naming the file (the zip and its member), line and column; the
+        store is left unchanged.
     """
     return run_import(ESCO_IMPORTER, store, path, name=name, progress=progress)

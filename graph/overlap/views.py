@@ -18,8 +18,10 @@ import networkx as nx
 import numpy as np
 
 from ..errors import NotFound
+from ..namespaces import CKG, SKOS
 from ..store import Store
 from .model import (
+    GRAPH_QUERY_TIMEOUT,
     _check_by,
     _prevalence,
     _role,
@@ -45,6 +47,11 @@ __all__ = [
     "role_communities",
     "ego_network",
     "overlap_view",
+    "DATA_FAMILY",
+    "COMMUNITY_COLOURS",
+    "family_roles",
+    "role_matches",
+    "role_network",
 ]
 
 
@@ -502,3 +509,248 @@ def overlap_view(
             data["shared_by"] = counts[node]
             data["status"] = "shared" if counts[node] >= 2 else "specific"
     return V
+
+
+# ------------------------------------------------------------------------------------------
+# The role network: roles joined to their most similar roles, for drawing at any size
+
+#: The default slice of the role network: the data-career occupations by SOC code prefix
+#: (15-2xxx mathematical science, 15-12xx computer occupations), with the seed's own roles
+#: and the roles they name as close matches (see :func:`family_roles`).
+DATA_FAMILY = ("15-2", "15-12")
+
+#: One colour per community, largest community first; smaller ones and lone roles are grey.
+COMMUNITY_COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+    "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#637939", "#843c39",
+)
+OTHER_COLOUR = "#9aa5ad"
+
+_NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NETWORK_CACHE_SIZE = 16
+
+
+def _scores_between(G: nx.Graph, by: str, metric: str, rows: list[str], cols: list[str]
+                    ) -> np.ndarray:
+    """The similarity of each of ``rows`` to each of ``cols`` (roles; a dense array): the one
+    place the role network reads scores from the similarity engine — the weighted similarity
+    (:func:`~careerkg.graph.overlap.weighted.weighted_matrix`, as :func:`similar_roles`), or
+    Jaccard / the overlap coefficient of the sparse role matrix."""
+    if metric == "weighted":
+        wm = weighted_matrix(G, by)
+        r = np.array([wm.index_of(x) for x in rows], dtype=np.int64)
+        c = np.array([wm.index_of(x) for x in cols], dtype=np.int64)
+        return wm.all_scores(r)[:, c] if len(r) and len(c) else np.zeros((len(r), len(c)))
+    rm = role_matrix(G, by)
+    r = [rm.index_of(x) for x in rows]
+    c = [rm.index_of(x) for x in cols]
+    return pairwise_similarity(rm, metric)[r][:, c].toarray()
+
+
+def family_roles(
+    G: nx.Graph, family: str = "data", *, seeds: Iterable[str] = (),
+    matches: Iterable[tuple[str, str]] = (),
+) -> list[str]:
+    """The roles of a family, sorted by IRI.
+
+    ``family`` is ``all``; ``data`` — roles with a code starting with one of
+    :data:`DATA_FAMILY`, the roles in ``seeds`` and every role a chosen role names in
+    ``matches`` (pairs of IRIs, such as ``skos:closeMatch`` links); or a code prefix such as
+    ``15`` or ``29-11`` (roles with a code starting with it).
+
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x"], "b": ["x"], "c": ["y"]})
+    >>> G.nodes["a"]["codes"] = ("15-2051.00",); G.nodes["b"]["codes"] = ("29-1141.00",)
+    >>> family_roles(G, "data"), family_roles(G, "29"), family_roles(G, "data", seeds=["c"])
+    (['a'], ['b'], ['a', 'c'])
+    """
+    roles = roles_of(G)
+    if family == "all":
+        return roles
+    prefixes = DATA_FAMILY if family == "data" else (family,)
+    chosen = {r for r in roles
+              if any(c.startswith(prefixes) for c in G.nodes[r].get("codes", ()))}
+    if family == "data":
+        chosen.update(r for r in seeds if r in G and G.nodes[r].get("layer") == "role")
+        for a, b in matches:
+            for one, other in ((a, b), (b, a)):
+                if one in chosen and other in G and G.nodes[other].get("layer") == "role":
+                    chosen.add(other)
+    return sorted(chosen)
+
+
+def role_matches(store: Store) -> list[tuple[str, str]]:
+    """The pairs of roles that a store links with ``skos:closeMatch`` or ``skos:exactMatch``
+    (for the ``data`` family of :func:`family_roles`), sorted."""
+    rows = store.query(f"""SELECT DISTINCT ?a ?b WHERE {{
+      ?a <{SKOS}closeMatch>|<{SKOS}exactMatch> ?b . ?a a <{CKG}Role> . ?b a <{CKG}Role> }}""",
+                       timeout=GRAPH_QUERY_TIMEOUT).to_python()
+    return sorted((row["a"], row["b"]) for row in rows)
+
+
+def _top_k_edges(scores: np.ndarray, k: int, threshold: float) -> dict:
+    """Each role's ``k`` best partners (score > 0 and >= threshold; ties by position) from a
+    square matrix of scores: ``{(i, j): score}`` with ``i < j``.  A score may differ by
+    direction (the weighted similarity compares a role without skills from a borrowed
+    profile): an edge weighs the larger of its two."""
+    edges: dict[tuple[int, int], float] = {}
+    for i in range(scores.shape[0]):
+        vals = scores[i]
+        cand = np.flatnonzero((vals > 0) & (vals >= threshold))
+        cand = cand[cand != i]
+        if len(cand) > k:
+            cand = cand[np.lexsort((cand, -vals[cand]))[:k]]
+        for j in cand.tolist():
+            edges[(min(i, j), max(i, j))] = float(max(scores[i, j], scores[j, i]))
+    return edges
+
+
+def _communities(N: nx.Graph, seed: int) -> list[list[str]]:
+    """Louvain communities of ``N`` (seeded), largest first, ties by smallest IRI."""
+    found = nx.community.louvain_communities(N, weight="weight", seed=seed) if N.number_of_edges() \
+        else [{n} for n in N]
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def _layout(N: nx.Graph, communities: list[list[str]], seed: int) -> dict[str, tuple]:
+    """Positions in pixels: each community laid out on its own (seeded spring layout, which
+    is quick for groups of a few hundred), the groups packed in rows, largest first, and the
+    roles without any edge in a grid after them.  Deterministic for a seed."""
+    unit = 70.0  # about one label's width per node
+    groups = [c for c in communities if len(c) > 1]
+    lone = [c[0] for c in communities if len(c) == 1]
+    boxes = []
+    for members in groups:
+        side = unit * (np.sqrt(len(members)) + 1)
+        sub = N.subgraph(members)
+        if len(members) == 2:
+            pos = {members[0]: np.array([-0.5, 0.0]), members[1]: np.array([0.5, 0.0])}
+        else:
+            pos = nx.spring_layout(sub, weight="weight", seed=seed, iterations=50)
+        inner = side - unit
+        boxes.append((side, {n: (p + 1.0) / 2.0 * inner + unit / 2 for n, p in pos.items()}))
+    total = sum(side * side for side, _ in boxes) + len(lone) * unit * unit
+    width = max(np.sqrt(total) * 1.3, unit * 4)
+    out: dict[str, tuple] = {}
+    x = y = row = 0.0
+    for side, pos in boxes:
+        if x > 0 and x + side > width:
+            x, y, row = 0.0, y + row, 0.0
+        for n, (px, py) in pos.items():
+            out[n] = (round(float(x + px), 1), round(float(y + py), 1))
+        x, row = x + side, max(row, side)
+    y += row + (unit if boxes else 0)
+    per_row = max(1, int(width // unit))
+    for i, n in enumerate(lone):
+        out[n] = (round((i % per_row) * unit + unit / 2, 1), round(y + (i // per_row) * unit, 1))
+    return out
+
+
+def role_network(
+    G: nx.Graph,
+    roles: Iterable[str] | None = None,
+    *,
+    center: str | None = None,
+    threshold: float = 0.0,
+    k: int = 4,
+    neighbours: int = 8,
+    max_nodes: int = 1500,
+    by: str = "all",
+    metric: str = "weighted",
+    labels: int = 3,
+    seed: int = 0,
+) -> nx.Graph:
+    """The role-to-role network to draw: roles joined to their most similar roles, in
+    communities, laid out.
+
+    Which roles: with ``center``, the centre, its ``neighbours`` most similar roles among
+    ``roles`` (all roles when None) and theirs (two steps); else ``roles`` (all when None).
+    At most ``max_nodes`` either way (the first by IRI; ``graph["truncated"]`` says so).
+    Which edges: each role's ``k`` most similar roles of the network scoring at least
+    ``threshold`` (a k-nearest-neighbour graph, so at most ``k`` x roles edges).
+
+    The scores are the similarity engine's (:func:`_scores_between`; ``metric`` as in
+    :func:`similar_roles`: ``weighted`` by default, ``jaccard`` or ``overlap``);
+    communities are Louvain's on the network (seeded), numbered 0 for the largest; the
+    layout is computed here, so a browser only draws.  Results are cached per graph and arguments.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes (role IRIs) carry ``label``, ``codes``, ``community``, ``colour``, ``x``, ``y``,
+        ``strength`` (sum of edge weights), ``hub`` (True for the ``labels`` strongest roles of
+        each community and the centre: labelled when the whole network is shown) and
+        ``center``; edges carry ``weight``.  ``graph`` has ``roles_total``, ``truncated``,
+        ``threshold``, ``k``, ``metric``, ``by``, ``center`` and ``communities``.
+
+    Examples
+    --------
+    >>> from careerkg.graph.overlap import requirements_from_dict
+    >>> G = requirements_from_dict({"a": ["x", "y"], "b": ["x", "y"], "c": ["p", "q"],
+    ...                             "d": ["p", "q"], "e": ["z"]})
+    >>> N = role_network(G, k=2)
+    >>> sorted(N.edges), N.nodes["a"]["community"] == N.nodes["b"]["community"]
+    ([('a', 'b'), ('c', 'd')], True)
+    >>> sorted(role_network(G, center="a", neighbours=1))
+    ['a', 'b']
+    """
+    if k < 1 or neighbours < 1 or max_nodes < 1:
+        raise ValueError("k, neighbours and max_nodes must be at least 1")
+    _check_metric(metric)
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be between 0 and 1 (got {threshold})")
+    pool = roles_of(G) if roles is None else sorted({_role(G, r) for r in roles})
+    key = (tuple(pool), center, threshold, k, neighbours, max_nodes, by, metric, labels, seed)
+    with _MATRIX_LOCK:
+        cached = _NETWORKS.setdefault(G, {})
+        if key in cached:
+            return cached[key]
+    if center is not None:
+        _role(G, center)
+        allowed = sorted({*pool, center})
+        chosen, frontier = [center], [center]
+        for _step in range(2):
+            if not frontier:
+                break
+            scores = _scores_between(G, by, metric, frontier, allowed)
+            reached: list[str] = []
+            for row, role in zip(scores, frontier, strict=True):
+                cand = np.flatnonzero((row > 0) & (row >= threshold))
+                cand = [j for j in cand[np.lexsort((cand, -row[cand]))].tolist()
+                        if allowed[j] != role][:neighbours]
+                reached.extend(allowed[j] for j in cand if allowed[j] not in chosen)
+            reached = list(dict.fromkeys(reached))
+            chosen.extend(reached)
+            frontier = reached
+        names, truncated = chosen[:max_nodes], len(chosen) > max_nodes
+    else:
+        names, truncated = pool[:max_nodes], len(pool) > max_nodes
+    N = nx.Graph()
+    N.graph.update(roles_total=len(roles_of(G)), truncated=truncated, threshold=threshold, k=k,
+                   metric=metric, by=by, center=center or "")
+    for role in names:
+        data = G.nodes[role]
+        N.add_node(role, label=data["label"], codes=tuple(data.get("codes", ())),
+                   center=role == center)
+    scores = _scores_between(G, by, metric, names, names)
+    for (i, j), weight in _top_k_edges(scores, k, threshold).items():
+        N.add_edge(names[i], names[j], weight=float(weight))
+    communities = _communities(N, seed)
+    positions = _layout(N, communities, seed)
+    for number, members_of in enumerate(communities):
+        coloured = len(members_of) > 1 and number < len(COMMUNITY_COLOURS)
+        strength = {n: sum(w for _, _, w in N.edges(n, data="weight")) for n in members_of}
+        hubs = set(sorted(members_of, key=lambda n: (-strength[n], n))[:labels])
+        for n in members_of:
+            N.nodes[n].update(
+                community=number, colour=COMMUNITY_COLOURS[number] if coloured else OTHER_COLOUR,
+                x=positions[n][0], y=positions[n][1], strength=round(strength[n], 4),
+                hub=(n in hubs and len(members_of) > 1) or n == center,
+            )
+    N.graph["communities"] = sum(1 for c in communities if len(c) > 1)
+    with _MATRIX_LOCK:
+        cached = _NETWORKS.setdefault(G, {})
+        if len(cached) >= _NETWORK_CACHE_SIZE:
+            cached.pop(next(iter(cached)))
+        cached[key] = N
+    return N

@@ -197,6 +197,18 @@
     };
   }
 
+  // A click (tap) on a node opens its page here; hovering says what it is.
+  function wire(cy, describeNode) {
+    cy.on("tap", "node", function (event) {
+      var href = event.target.data("href");
+      if (isLocalPath(href)) {
+        window.location.assign(href);
+      }
+    });
+    cy.on("mouseover", "node", function (event) { say(describeNode(event.target)); });
+    cy.on("mouseout", "node", function () { say(""); });
+  }
+
   function draw(data) {
     container.textContent = "";
     var maxDegree = data.nodes.reduce(function (m, n) { return Math.max(m, n.degree || 0); }, 1);
@@ -208,14 +220,7 @@
       minZoom: 0.1,
       maxZoom: 4
     });
-    cy.on("tap", "node", function (event) {
-      var href = event.target.data("href");
-      if (isLocalPath(href)) {
-        window.location.assign(href);
-      }
-    });
-    cy.on("mouseover", "node", function (event) { say(describe(event.target)); });
-    cy.on("mouseout", "node", function () { say(""); });
+    wire(cy, describe);
     fillFilters(cy, filterer(cy));
     searcher(cy);
     window.careerkgOverlap = { cy: cy, settings: settings };
@@ -232,6 +237,108 @@
     container.appendChild(p);
   }
 
+  // -- the role network (settings.mode === "network"): positions come from the server, so
+  // drawing is a preset layout; labels of hub roles show at any zoom, the others once
+  // zoomed in far enough to read them.
+  function networkNodes(data) {
+    return data.nodes.map(function (n) {
+      return {
+        group: "nodes", position: { x: n.x, y: n.y },
+        data: {
+          id: n.id, label: n.label || n.id, colour: n.colour || "#9aa5ad",
+          community: n.community, strength: n.strength || 0, hub: n.hub ? 1 : 0,
+          center: n.center ? 1 : 0, href: n.href || "", codes: (n.codes || []).join(", ")
+        }
+      };
+    });
+  }
+
+  function networkEdges(data) {
+    return data.edges.map(function (e, i) {
+      return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target,
+                                       weight: e.weight } };
+    });
+  }
+
+  function networkStyles(count) {
+    var small = count <= 80;
+    return [
+      { selector: "node", style: {
+        "background-color": "data(colour)", width: 14, height: 14, label: "data(label)",
+        "font-size": small ? 11 : 9, color: "#1d2327", "text-valign": "bottom",
+        "text-margin-y": 2, "min-zoomed-font-size": small ? 0 : 9,
+        // wrapping and a backdrop cost a measure per label: only for small networks
+        "text-wrap": small ? "wrap" : "none", "text-max-width": 110,
+        "text-background-color": "#fff", "text-background-opacity": small ? 0.7 : 0
+      } },
+      { selector: "node[hub = 1]", style: {
+        width: 20, height: 20, "font-size": small ? 12 : 14, "font-weight": "bold",
+        "min-zoomed-font-size": 0, "z-index": 10
+      } },
+      { selector: "node[center = 1]", style: { "border-width": 4, "border-color": "#e8b84a" } },
+      { selector: "edge", style: {
+        width: "mapData(weight, 0, 1, 0.5, 4)", "line-color": "#b7c2ca", opacity: 0.7,
+        "curve-style": "haystack"  // straight lines, Cytoscape's cheapest edges
+      } },
+      { selector: ".faded", style: { opacity: 0.12 } },
+      { selector: ".match", style: { "border-width": 3, "border-color": "#d9534f",
+                                     "min-zoomed-font-size": 0 } },
+      { selector: "node:selected", style: { "border-width": 3, "border-color": "#0b63a8" } }
+    ];
+  }
+
+  function describeRole(node) {
+    var parts = [node.data("label")];
+    if (node.data("codes")) {
+      parts.push(node.data("codes"));
+    }
+    parts.push(node.degree() + " links, community " + (node.data("community") + 1));
+    return parts.join(" — ") + ". Click to open its page.";
+  }
+
+  function colourSwatches() {
+    document.querySelectorAll(".nearest-table .swatch[data-colour]").forEach(function (el) {
+      var colour = el.getAttribute("data-colour");
+      if (/^#[0-9a-fA-F]{6}$/.test(colour)) {
+        el.style.backgroundColor = colour;
+      }
+    });
+  }
+
+  function drawNetwork(data, fetched) {
+    var started = window.performance.now();
+    container.textContent = "";
+    var big = data.nodes.length > 300;
+    var cy = window.cytoscape({
+      container: container,
+      elements: networkNodes(data).concat(networkEdges(data)),
+      style: networkStyles(data.nodes.length),
+      layout: { name: "preset", fit: true, padding: 20 },
+      minZoom: 0.05, maxZoom: 5,
+      hideEdgesOnViewport: big, textureOnViewport: big, pixelRatio: big ? 1 : "auto"
+    });
+    wire(cy, describeRole);
+    searcher(cy);
+    document.getElementById("overlap-tools").hidden = false;
+    var timing = { fetched: fetched, started: started, built: window.performance.now() };
+    window.careerkgOverlap = { cy: cy, settings: settings, timing: timing };
+
+    cy.ready(function () {
+      // The first frame after the draw: the view is on the screen.
+      window.requestAnimationFrame(function () {
+        timing.drawn = window.performance.now();
+        container.setAttribute("data-nodes", String(cy.nodes().length));
+        container.setAttribute("data-ready", "true");
+      });
+    });
+  }
+
+  colourSwatches();
+  if (settings.mode === "network" && container.offsetWidth === 0) {
+    // A phone: the graph's box is hidden and the table below is the view.
+    container.setAttribute("data-ready", "list");
+    return;
+  }
   say("Loading the network…");
   fetch(settings.graph, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (response) {
@@ -242,6 +349,14 @@
         return body;
       });
     })
-    .then(function (data) { say(""); draw(data); })
+    .then(function (data) {
+      var fetched = window.performance.now();
+      say("");
+      if (settings.mode === "network") {
+        drawNetwork(data, fetched);
+      } else {
+        draw(data);
+      }
+    })
     .catch(function (error) { say(""); fail(error.message); });
 }());

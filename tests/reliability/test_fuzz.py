@@ -65,10 +65,11 @@ VALUES = [
     "\"onmouseover=alert(1) x=\"", "'><img src=x onerror=alert(1)>", "../../etc/passwd",
     "%00", "\u202e\ufeff", "x" * 3000, "json", "csv", "tsv", "xml", "turtle", "ttl", "jsonld",
     "ntriples", "rdfxml", "dot", "graphml", "gexf", "skills", "tools", "all", "jaccard",
-    "cosine", "weighted", "roles", "wage", "text/html", "default", "urn:x-arq:DefaultGraph",
-    "role", "skill", "tool",
+    "cosine", "weighted", "roles", "wage", "network", "bipartite", "data", "15", "15-2",
+    "29-11", "0.5", "1.5", "inf", "-0", "1e-9", "text/html", "default",
+    "urn:x-arq:DefaultGraph", "role", "skill", "tool",
     "industry", "statistcian", "15-2051", '"', '"*', "NEAR(a b)", "a OR", "^x", "col:x", "*",
-    "15", "isco-2", "99",
+    "isco-2", "99",
     *SPARQL,
 ]
 PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by", "run",
@@ -76,8 +77,8 @@ PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by",
           "center", "ego", "kind", "category", "skill", "tool", "industry", "type", "limit",
           # canned-query paging and role parameters; next/path/skills
           "page", "current", "target", "other", "max_steps", "min_roles",
-          # browse pages
-          "family"]
+          # the role network of /overlap and /api/role-network
+          "view", "family", "threshold", "edges"]
 ACCEPTS = [
     None, "*/*", "text/html", "application/json", "application/sparql-results+json",
     "application/sparql-results+xml", "text/csv", "text/tab-separated-values", "text/turtle",

@@ -1,0 +1,47 @@
+"""The warm-up: with WARM_UP on, the app builds the search index and the requirement graph
+in the background, so the first visitor of those pages does not wait."""
+
+from __future__ import annotations
+
+import threading
+
+from conftest import wait_until
+
+from careerkg.graph import search as search_module
+from careerkg.graph.overlap import model
+from careerkg.server import close_app, create_app
+from careerkg.server.warmup import warm_up
+
+
+def _warm_thread():
+    return next((t for t in threading.enumerate() if t.name == "careerkg-warm-up"), None)
+
+
+def test_the_app_warms_its_caches_in_the_background(seed_store):
+    model.clear_cache(seed_store)
+    search_module.clear_search_cache(seed_store)
+    app = create_app({"TESTING": True, "STORE": seed_store, "MIN_WORKERS": 1,
+                      "WARM_UP": True})
+    try:
+        wait_until(lambda: _warm_thread() is None, what="the warm-up thread to finish")
+        assert seed_store in model._CACHE
+        assert seed_store in search_module._CACHE
+        # the first request finds the caches built: the same objects are served
+        graph = model._CACHE[seed_store][1]
+        assert app.test_client().get("/api/similar?role=data-scientist").status_code == 200
+        assert model._CACHE[seed_store][1] is graph
+    finally:
+        close_app(app)
+
+
+def test_without_warm_up_nothing_is_built_at_start(seed_store):
+    model.clear_cache(seed_store)
+    app = create_app({"TESTING": True, "STORE": seed_store, "MIN_WORKERS": 1})
+    try:
+        assert _warm_thread() is None and seed_store not in model._CACHE
+    finally:
+        close_app(app)
+
+
+def test_warm_up_reports_its_time(seed_store):
+    assert warm_up(seed_store) >= 0
