@@ -60,7 +60,7 @@ def role_family(codes, matches=()) -> tuple[str, str] | None:
     """The family of a role as ``(key, name)``: its SOC major group (``("15", "Computer and
     Mathematical")``) from an O*NET-SOC code, else its ISCO major group (``("isco-2",
     "Professionals")``) from an ESCO/ISCO code; ``matches`` (IRIs of equivalent occupations)
-    are read for an O*NET-SOC code when the role has none of its own.
+    are read for an O*NET-SOC code when the role has no code of its own.
 
     >>> role_family(["15-2051.00"])
     ('15', 'Computer and Mathematical')
@@ -71,15 +71,23 @@ def role_family(codes, matches=()) -> tuple[str, str] | None:
     >>> role_family([]) is None
     True
     """
-    for text in (*codes, *matches):
-        found = _SOC.search(str(text))
-        if found and found.group(1) in SOC_MAJOR_GROUPS:
-            return found.group(1), SOC_MAJOR_GROUPS[found.group(1)]
+    def soc(texts):
+        for text in texts:
+            found = _SOC.search(str(text))
+            if found and found.group(1) in SOC_MAJOR_GROUPS:
+                return found.group(1), SOC_MAJOR_GROUPS[found.group(1)]
+        return None
+
+    # The role's own codes first (an ESCO occupation is in its ISCO group even when a
+    # crosswalk matches it to an O*NET occupation), then its matches.
+    found = soc(codes)
+    if found:
+        return found
     for code in codes:
-        found = _ISCO.match(str(code))
-        if found:
-            return f"isco-{found.group(1)}", ISCO_MAJOR_GROUPS[found.group(1)]
-    return None
+        isco = _ISCO.match(str(code))
+        if isco:
+            return f"isco-{isco.group(1)}", ISCO_MAJOR_GROUPS[isco.group(1)]
+    return soc(matches)
 
 
 def most_similar(store: Store, iri: str, k: int = 10) -> list[dict]:
