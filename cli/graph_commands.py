@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from careerkg.graph.formats import RDF_FORMATS
-from careerkg.graph.library import canned_query, load_library
+from careerkg.graph.library import canned_query, load_library, parse_canned_query
+from careerkg.graph.parameters import RoleParamError, bind_names, compact_name
 from careerkg.graph.sparql import analyse
 from careerkg.graph.stats import graph_counts
 from careerkg.graph.userquery import run_text, run_text_serialized
@@ -95,6 +96,7 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
     if bool(text) == bool(name_or_file):
         raise click.UsageError("give a canned query NAME, a FILE.rq, or -e TEXT (one of them)")
     values = dict(_split_param(p) for p in params)
+    canned = None
     if text is None:
         path = Path(name_or_file)
         if name_or_file.endswith(".rq") or path.is_file():
@@ -102,14 +104,18 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
                 raise click.BadParameter(f"no such file: {name_or_file}")
             text = path.read_text(encoding="utf-8")
             if values:
-                from careerkg.graph.library import parse_canned_query
-
-                text = parse_canned_query(path.stem, text).bind(values)
+                canned = parse_canned_query(path.stem, text)
         else:
-            text = canned_query(name_or_file).bind(values)
+            canned = canned_query(name_or_file)
     elif values:
         raise click.UsageError("--param binds parameters of canned queries and .rq files only")
     with open_from_options(store, update_endpoint) as kg:
+        if canned is not None:
+            # Role parameters take any name of a role, as on the canned-query pages.
+            try:
+                text = bind_names(kg, canned, values)
+            except RoleParamError as error:
+                raise click.ClickException(_candidates_message(error)) from None
         if fmt == "table":
             result = run_text(kg, text)
         else:  # the engine writes the answer; a graph comes as RDF
@@ -126,6 +132,13 @@ def query(name_or_file, text, params, fmt, list_queries, store, update_endpoint)
     else:
         echo_table(result.variables, result.rows)
     sys.stdout.flush()
+
+
+def _candidates_message(error: RoleParamError) -> str:
+    """The error of a role parameter, its candidates one a line (label and prefixed name)."""
+    lines = [error.message]
+    lines += [f"  {label}  ({compact_name(iri)})" for iri, label in error.candidates]
+    return "\n".join(lines)
 
 
 def _split_param(param: str) -> tuple[str, str]:

@@ -215,20 +215,25 @@ def _listing(candidates: list[tuple[str, str]]) -> str:
 
 class NameNotFound(NotFound):
     """Nothing of the type has this name; ``candidates`` lists close ones as
-    ``(iri, label)``, best first."""
+    ``(iri, label)``, best first.  The message lists them too; ``summary`` is the message
+    without them, for a page that shows the candidates as links."""
 
-    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None):
+    def __init__(self, message: str, candidates: list[tuple[str, str]] | None = None,
+                 summary: str | None = None):
         super().__init__(message)
         self.candidates = candidates or []
+        self.summary = summary or message
 
 
 class AmbiguousName(CareerKGError, LookupError):
     """A name shared by several things of the type; ``candidates`` lists them as
-    ``(iri, label)``."""
+    ``(iri, label)``; ``summary`` is the message without them."""
 
-    def __init__(self, message: str, candidates: list[tuple[str, str]]):
+    def __init__(self, message: str, candidates: list[tuple[str, str]],
+                 summary: str | None = None):
         super().__init__(message)
         self.candidates = candidates
+        self.summary = summary or message
 
 
 # -- reading the vocabulary from the store ---------------------------------------------------
@@ -679,15 +684,16 @@ def resolve_name(store: Store, name: str, type: str | None = "role") -> Resolved
                 f"{name!r} names {len(candidates)} {what}s (by {matched_by}): "
                 f"{_listing(candidates)}. Name one by its IRI or code.",
                 candidates,
+                summary=f"{name!r} names {len(candidates)} {what}s; pick one:",
             )
     hits = index.search(name, type=type, limit=10) if key else []
     if hits:
         candidates = [(h.iri, h.label) for h in hits]
         raise NameNotFound(f"no {what} named {name!r}; did you mean: {_listing(candidates)}?",
-                           candidates)
+                           candidates, summary=f"no {what} named {name!r}; did you mean:")
     every, total = index.some(type, 10)
     if not every:
         raise NameNotFound(f"no {what} named {name!r}: the graph has no {what}s")
     more = f" (and {total - len(every)} more)" if total > len(every) else ""
     raise NameNotFound(f"no {what} named {name!r}; the {what}s are: {_listing(every)}{more}",
-                       every)
+                       every, summary=f"no {what} named {name!r}; some of the {what}s are:")

@@ -18,6 +18,7 @@ from careerkg.graph.namespaces import PREFIXES
 
 from . import (
     admin,
+    browse,
     canned,
     compression,
     entities,
@@ -44,8 +45,8 @@ __all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPR
 
 #: Every area of the site, each a blueprint in its own module (the admin API is added
 #: only when a token is configured, see :mod:`careerkg.server.admin`).
-BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, export, overlap, transitions,
-              search, health)
+BLUEPRINTS = (home, sparql_endpoint, query_ui, canned, entities, browse, export, overlap,
+              transitions, search, health)
 
 #: Blueprints whose answers other sites' scripts may read (CORS).
 CORS_BLUEPRINTS = frozenset({"sparql", "export", "canned", "entities"})

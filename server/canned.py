@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
 
 from careerkg.graph.errors import NotFound
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
-from careerkg.graph.library import CannedQuery, Parameter, canned_query, load_library
-from careerkg.graph.namespaces import ID, PREFIXES, compact
-from careerkg.graph.overlap import AmbiguousRole, RoleNotFound, RoleRef, resolve_role
+from careerkg.graph.library import CannedQuery, canned_query, load_library
+from careerkg.graph.overlap import RoleRef
+from careerkg.graph.parameters import RoleParamError, bind_names, compact_name
+from careerkg.graph.parameters import resolve_role_param as _resolve_role_param
 from careerkg.graph.results import QueryResult, triples_table
-from careerkg.graph.sparql import analyse, sparql_term
+from careerkg.graph.sparql import analyse
 
 from .errors import HttpProblem, problem_response
 from .params import int_arg
@@ -44,7 +44,6 @@ TWINS = {".json": ("json", "jsonld"), ".csv": ("csv", None)}
 DEFAULT_PAGE_SIZE = 100
 #: The highest ``?page=`` (far beyond any answer; it only keeps OFFSET a sane number).
 MAX_PAGE = 1_000_000
-_ROLE_NAMESPACE = ID + "role/"
 
 
 @dataclass(frozen=True)
@@ -107,68 +106,25 @@ def _lookup(name: str) -> CannedQuery:
         raise NotFound(f"{error} (the list is at /queries)") from None
 
 
-def _names_a_role(param: Parameter) -> bool:
-    """Whether a parameter takes a role (its default is one)."""
-    try:
-        return sparql_term(param.default, PREFIXES).startswith("<" + _ROLE_NAMESPACE)
-    except ValueError:
-        return False
-
-
-class RoleParamError(Exception):
-    """A role parameter whose name finds no role, or several."""
-
-    def __init__(self, param: str, value: str, error: RoleNotFound | AmbiguousRole):
-        self.param, self.value = param, value
-        self.status = 400 if isinstance(error, AmbiguousRole) else 404
-        self.candidates = list(error.candidates)
-        if isinstance(error, AmbiguousRole):
-            message = f"{param}: {value!r} names {len(self.candidates)} roles; pick one"
-        elif self.candidates and "did you mean" in str(error):
-            message = f"{param}: no role is named {value!r}; did you mean one of these?"
-        elif self.candidates:
-            message = f"{param}: no role is named {value!r}; some of the roles are:"
-        else:
-            message = f"{param}: no role is named {value!r}"
-        super().__init__(message)
-        self.message = message
-
-
 def resolve_role_param(param: str, value: str) -> RoleRef:
-    """The role ``value`` names (label, code, IRI, prefixed or local name): its IRI and
-    label.
-
-    The one place where canned-query parameters meet role names.
+    """The role ``value`` names in this app's store (see
+    :func:`careerkg.graph.parameters.resolve_role_param`, the one place where canned-query
+    parameters meet role names).
 
     Raises
     ------
     RoleParamError
         No role, or several, has that name; it lists the candidates.
     """
-    try:
-        return resolve_role(store(), value)
-    except (RoleNotFound, AmbiguousRole) as error:
-        raise RoleParamError(param, value, error) from None
+    return _resolve_role_param(store(), param, value)
 
 
 def _bound_text(canned: CannedQuery, resolved: dict | None = None) -> str:
     """The canned query with the request's parameters bound; each role parameter's role
     goes into ``resolved`` (parameter name → :class:`RoleRef`)."""
-    resolved = {} if resolved is None else resolved
-    values = {}
-    for p in canned.params:
-        value = (request.args.get(p.name) or "").strip()
-        if not value:
-            continue
-        values[p.name] = value
+    values = {p.name: request.args.get(p.name) or "" for p in canned.params}
     try:
-        for value in values.values():
-            sparql_term(value, PREFIXES)  # a malformed IRI is refused before any look-up
-        for p in canned.params:
-            if p.name in values and _names_a_role(p):
-                resolved[p.name] = resolve_role_param(p.name, values[p.name])
-                values[p.name] = f"<{resolved[p.name].iri}>"
-        return canned.bind(values)
+        return bind_names(store(), canned, values, resolved)
     except ValueError as error:
         raise HttpProblem(400, f"{canned.name}: {error}") from None
 
@@ -195,12 +151,6 @@ def _role_error_page(canned: CannedQuery, error: RoleParamError, suffix: str | N
         role_error={"message": error.message, "candidates": candidates}, twins=None,
         pages=None, roles={},
     ), error.status
-
-
-def compact_name(iri: str) -> str:
-    """A role IRI as the shortest name a parameter takes back (``role:data-scientist``)."""
-    name = compact(ox.NamedNode(iri))
-    return name if not name.startswith("<") else iri
 
 
 @bp.route("/queries")

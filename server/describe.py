@@ -37,6 +37,8 @@ __all__ = [
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label")
 #: Predicates shown as the page's description, best first.
 DESCRIPTION_PREDICATES = (SKOS + "definition", RDFS + "comment", DCT + "description")
+#: How a predicate reads backwards (the heading of incoming links).
+INVERSE_LABEL = CKG + "inverseLabel"
 #: Predicates listed under "Labels" on a page.
 NAME_PREDICATES = (*LABEL_PREDICATES, SKOS + "altLabel", SKOS + "notation")
 
@@ -64,7 +66,7 @@ def describe_query(iri: str) -> str:
     labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
     return f"""CONSTRUCT {{
   {node} ?p ?o . ?o ?olp ?ol . ?p ?plp ?pl .
-  ?s ?ip {node} . ?s ?slp ?sl . ?ip ?iplp ?ipl .
+  ?s ?ip {node} . ?s ?slp ?sl . ?ip ?iplp ?ipl . ?ip <{INVERSE_LABEL}> ?inv .
 }} WHERE {{
   {{ {node} ?p ?o .
      OPTIONAL {{ VALUES ?olp {{ {labels} }} ?o ?olp ?ol }}
@@ -72,7 +74,8 @@ def describe_query(iri: str) -> str:
   UNION
   {{ ?s ?ip {node} .
      OPTIONAL {{ VALUES ?slp {{ {labels} }} ?s ?slp ?sl }}
-     OPTIONAL {{ VALUES ?iplp {{ {labels} }} ?ip ?iplp ?ipl }} }}
+     OPTIONAL {{ VALUES ?iplp {{ {labels} }} ?ip ?iplp ?ipl }}
+     OPTIONAL {{ ?ip <{INVERSE_LABEL}> ?inv FILTER(LANGMATCHES(LANG(?inv), "en")) }} }}
 }}"""
 
 
@@ -170,7 +173,20 @@ def _value(term, labels) -> Value:
     return Value(term, term_text(term))
 
 
-def _groups(pairs, labels, query=None) -> list[Group]:
+def inverse_heading(label: str, inverse: str | None) -> str:
+    """The heading of the things linking to a page through a predicate: its inverse label
+    ("required by") when the ontology gives one, else the label quoted ("linked by
+    “hired in”"): never "is hired in of".
+
+    >>> inverse_heading("requires skill", "required by")
+    'required by'
+    >>> inverse_heading("related", None)
+    'linked here by “related”'
+    """
+    return inverse or f"linked here by “{label}”"
+
+
+def _groups(pairs, labels, query=None, inverses=None) -> list[Group]:
     by_predicate: dict[str, dict] = defaultdict(dict)
     for predicate, term in pairs:
         by_predicate[predicate].setdefault(term, None)
@@ -178,7 +194,10 @@ def _groups(pairs, labels, query=None) -> list[Group]:
     for predicate, terms in by_predicate.items():
         node = ox.NamedNode(predicate)
         values = sorted((_value(t, labels) for t in terms), key=lambda v: v.text.lower())
-        group = Group(predicate, best_label(node, labels), local_url(predicate),
+        label = best_label(node, labels)
+        if inverses is not None:
+            label = inverse_heading(label, inverses.get(predicate))
+        group = Group(predicate, label, local_url(predicate),
                       values[:VALUES_SHOWN], more=max(0, len(values) - VALUES_SHOWN))
         if group.more and query is not None:
             group.more_query = query(predicate)
@@ -206,6 +225,8 @@ def build_page(iri: str, result: QueryResult) -> EntityPage:
                 if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri]
     incoming = [(t.predicate.value, t.subject) for t in triples
                 if isinstance(t.object, ox.NamedNode) and t.object.value == iri]
+    inverses = {t.subject.value: t.object.value for t in triples
+                 if t.predicate.value == INVERSE_LABEL and isinstance(t.subject, ox.NamedNode)}
     names = [g for g in _groups([p for p in outgoing if p[0] in NAME_PREDICATES], labels)]
     types = sorted((_value(o, labels) for p, o in outgoing if p == RDF_TYPE),
                    key=lambda v: v.text.lower())
@@ -230,6 +251,7 @@ def build_page(iri: str, result: QueryResult) -> EntityPage:
         incoming=_groups(
             incoming, labels,
             lambda p: f"SELECT ?subject WHERE {{ ?subject <{p}> {node} }} ORDER BY ?subject",
+            inverses,
         ),
         truncated=result.truncated,
         external=external_href(iri),

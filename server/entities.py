@@ -21,10 +21,12 @@ from flask import (
     url_for,
 )
 
+from careerkg.graph.browse import KINDS, roles_needing
 from careerkg.graph.formats import RDF_FORMATS
 from careerkg.graph.namespaces import CKG, ID, OWL
 from careerkg.graph.results import QueryResult
-from careerkg.graph.salaries import salary_figures
+from careerkg.graph.roles import role_profile
+from careerkg.graph.search import AmbiguousName, NameNotFound
 
 from .describe import LABEL_PREDICATES as _LABELS
 from .describe import (
@@ -39,6 +41,8 @@ from .describe import (
 from .errors import HttpProblem
 from .links import ONTOLOGY_IRI, RDF_SUFFIXES, local_url
 from .negotiation import PAGE_OFFERS, choose_format, format_parameter, representation
+from .params import int_arg
+from .salary_chart import salary_chart
 from .state import state, store
 
 __all__ = ["bp", "ROLE_CLASS"]
@@ -85,11 +89,9 @@ def _describe(iri: str, fmt: str):
         if page.has_type(PASSAGE_CLASS):
             source = passage_source(store().query(passage_source_query(iri)),
                                     current_app.config.get("ARTICLE"))
-        is_role = page.has_type(ROLE_CLASS)
-        salaries = salary_figures(store(), [iri]) if is_role else []
         response = Response(render_template(
-            "entity.html", page=page, is_role=is_role, salaries=salaries,
-            alternates=_alternates(iri), source=source))
+            "entity.html", page=page, alternates=_alternates(iri), source=source,
+            **_role_parts(page), **_needing_parts(page)))
     else:
         body, meta = store().query_serialized(
             query, fmt, limit=app_state.max_rows, timeout=app_state.timeout)
@@ -98,6 +100,55 @@ def _describe(iri: str, fmt: str):
         return representation(body, fmt, truncated=meta.truncated)
     response.vary.add("Accept")
     return response
+
+
+#: Rows of the "roles that need it" table of a skill, tool or industry page.
+NEEDING_PER_PAGE = 25
+
+
+def route_exists(rule: str) -> bool:
+    """Whether the app serves ``rule`` (checked when a page is drawn, so that a page links
+    "what next" or "path to" only once the app has them)."""
+    return any(r.rule == rule for r in current_app.url_map.iter_rules())
+
+
+def role_actions(iri: str) -> list[tuple[str, str]]:
+    """What a person can do from a role's page: (label, URL) of each action."""
+    root = request.script_root
+    actions = [("Compare with…", f"{root}/compare?{urlencode({'a': iri})}"),
+               ("Overlap with other roles", f"{root}/overlap?{urlencode({'role': iri})}")]
+    if route_exists("/next"):
+        actions.append(("What next", f"{root}/next?{urlencode({'role': iri})}"))
+    if route_exists("/path"):
+        actions.append(("Path to…", f"{root}/path?{urlencode({'a': iri})}"))
+    return actions
+
+
+def _role_parts(page: EntityPage) -> dict:
+    """The role summary and sections of a role's page (nothing for other pages)."""
+    if not page.has_type(ROLE_CLASS):
+        return {}
+    try:
+        profile = role_profile(store(), page.iri)
+    except (NameNotFound, AmbiguousName):  # not in the search index: the plain page
+        return {}
+    return {"profile": profile, "actions": role_actions(page.iri),
+            "chart": salary_chart(profile.wages, profile.iri, ""),
+            "comparison": {"a": {"label": profile.label}, "b": {"label": ""}}}
+
+
+def _needing_parts(page: EntityPage) -> dict:
+    """The roles that need a skill, tool or industry, on its page (nothing for others)."""
+    kind = next((k for k, (cls, _p, _t) in KINDS.items() if page.has_type(cls)), None)
+    if kind is None or page.has_type(ROLE_CLASS):
+        return {}
+    number = int_arg("page", 1, 100_000)
+    listing = roles_needing(store(), page.iri, kind, page=number, per_page=NEEDING_PER_PAGE)
+    if page.iri.startswith(ID):
+        endpoint, args = "entities.entity", {"path": page.iri[len(ID):]}
+    else:
+        endpoint, args = "entities.resource", {"iri": page.iri}
+    return {"needing": listing, "needing_endpoint": endpoint, "needing_args": args}
 
 
 def _alternates(iri: str) -> list[tuple[str, str, str]]:

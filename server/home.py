@@ -1,47 +1,40 @@
-"""``/``: what careerkg is, what the graph holds, and links to everything else."""
+"""``/``: search first, one-click starting points, then what the graph holds and the rest."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from careerkg.graph.browse import browse_roles
 from careerkg.graph.library import load_library
-from careerkg.graph.namespaces import CKG
+from careerkg.graph.namespaces import ID
 from careerkg.graph.stats import graph_counts
 
-from .describe import LABEL_PREDICATES
 from .state import state, store
 
-__all__ = ["bp"]
+__all__ = ["bp", "STARTING_COMPARE", "DATA_FAMILY"]
 
 bp = Blueprint("home", __name__)
 
-#: How many roles the home page lists by name.
-ROLES_SHOWN = 50
-
-
-def _roles() -> list[dict]:
-    labels = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    result = store().query(
-        f"""SELECT ?role (SAMPLE(?name) AS ?label) WHERE {{
-          ?role a <{CKG}Role> .
-          OPTIONAL {{ VALUES ?p {{ {labels} }} ?role ?p ?name
-                      FILTER(LANG(?name) = "" || LANGMATCHES(LANG(?name), "en")) }}
-        }} GROUP BY ?role ORDER BY LCASE(STR(?label)) LIMIT {ROLES_SHOWN + 1}""",
-        timeout=state().timeout,
-    )
-    return result.to_python()
+#: The comparison the home page offers in one click (names, resolved by /compare).
+STARTING_COMPARE = ("data scientist", "machine learning engineer")
+#: The family of data careers: SOC major group 15, Computer and Mathematical.
+DATA_FAMILY = "15"
 
 
 @bp.route("/")
 def index():
     """The home page."""
-    roles = _roles()
+    roles = browse_roles(store(), per_page=100_000)
+    own = [r for r in roles.items if r["iri"].startswith(ID + "role/")]
+    families = {key: (name, n) for key, name, n in roles.families}
     return render_template(
         "home.html",
         counts=graph_counts(store()),
         sources=store().sources(),
-        roles=roles[:ROLES_SHOWN],
-        more_roles=len(roles) > ROLES_SHOWN,
+        own_roles=own,
+        total_roles=roles.total,
+        starting_compare=STARTING_COMPARE,
+        data_family=(DATA_FAMILY, *families[DATA_FAMILY]) if DATA_FAMILY in families else None,
         queries=list(load_library().values()),
         store_description=state().describe_store(),
     )

@@ -25,6 +25,7 @@ from flask import Blueprint, Response, g, jsonify, render_template, request, url
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.namespaces import ID
+from careerkg.graph.roles import SOC_MAJOR_GROUPS
 from careerkg.graph.salaries import salary_figures
 
 from .errors import HttpProblem, problem_response
@@ -271,8 +272,9 @@ def _picker_names(G) -> list[dict]:
 def _role_error(error, link) -> dict:
     """A role-name error for a page: the message, and each candidate with ``link``, the
     URL of this page with that candidate chosen."""
-    return {"message": str(error),
-            "candidates": [{**c, "link": link(c["iri"])} for c in _candidates(error)]}
+    candidates = _candidates(error)
+    return {"message": error.summary if candidates else str(error),
+            "candidates": [{**c, "link": link(c["iri"])} for c in candidates]}
 
 
 @bp.route("/overlap")
@@ -346,23 +348,6 @@ def overlap_page():
         toggle=url_for("overlap.overlap_page", **{**request.args, "view": "network"}),
     )
     return Response(body, status=status)
-
-
-#: The SOC major groups (the first two digits of an O*NET-SOC code), for the family filter.
-SOC_MAJOR_GROUPS = {
-    "11": "Management", "13": "Business and financial operations",
-    "15": "Computer and mathematical", "17": "Architecture and engineering",
-    "19": "Life, physical and social science", "21": "Community and social service",
-    "23": "Legal", "25": "Educational instruction and library",
-    "27": "Arts, design, entertainment, sports and media",
-    "29": "Healthcare practitioners and technical", "31": "Healthcare support",
-    "33": "Protective service", "35": "Food preparation and serving",
-    "37": "Building and grounds cleaning and maintenance", "39": "Personal care and service",
-    "41": "Sales", "43": "Office and administrative support",
-    "45": "Farming, fishing and forestry", "47": "Construction and extraction",
-    "49": "Installation, maintenance and repair", "51": "Production",
-    "53": "Transportation and material moving", "55": "Military specific",
-}
 
 
 def _families(G) -> list[tuple[str, str]]:

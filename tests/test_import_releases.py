@@ -311,20 +311,19 @@ def test_compare_shows_bls_wages_next_to_the_seeds(kg):
 
 
 def test_role_page_lists_its_bls_wages(kg, oews):
-    """The role page of O*NET's Data Scientists: a salary section with every BLS statistic's
-    amount (from the raw workbook) and its qualifier."""
+    """The role page of O*NET's Data Scientists: the salary figures section with every BLS
+    statistic's amount (from the raw workbook) and its qualifier."""
     row = next(r for r in oews if r["OCC_CODE"] == "15-2051" and r["O_GROUP"] == "detailed")
     client = create_app({"STORE": kg, "TESTING": True}).test_client()
     answer = client.get("/id/onet/occupation/15-2051.00")
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
-    section = html[html.index('class="role-salaries"'):]
+    section = html[html.index('class="role-wages"'):]
     section = section[:section.index("</section>")]
     names = {"A_PCT10": "10th percentile", "A_PCT25": "25th percentile", "A_MEDIAN": "Median",
              "A_MEAN": "Mean", "A_PCT75": "75th percentile", "A_PCT90": "90th percentile"}
     for column, name in names.items():
-        cells = re.search(rf"<th scope=\"row\">{name}</th>\s*<td class=\"amount\">([^<]+)",
-                          section)
+        cells = re.search(rf">{name}</a></td>\s*<td class=\"q-exact\">([^<]+)", section)
         assert cells, name
         assert cells.group(1).strip() == f"${Decimal(str(row[column])):,.0f}", name
     assert section.count('data-qualifier="exact"') == len(names)

@@ -21,7 +21,15 @@ PAGES = {
     "canned list": "/queries",
     "canned page": "/queries/career-gap",
     "canned with a role error": "/queries/salary-by-experience?role=scientist",
-    "entity": "/id/role/data-scientist",
+    "entity": "/id/source/passage-who-ds",
+    "role page": "/id/role/data-scientist",
+    "tool page": "/id/tool/python",
+    "skill page": "/id/skill/statistical-analysis",
+    "industry page": "/id/industry/technology",
+    "browse roles": "/browse/roles",
+    "browse a family": "/browse/roles?family=15",
+    "browse tools": "/browse/tools",
+    "browse skills": "/browse/skills",
     "ontology": "/ontology",
     "compare": "/compare?a=data%20scientist&b=machine%20learning%20engineer",
     "overlap": "/overlap",
@@ -73,8 +81,9 @@ def test_no_page_is_wider_than_a_phone(live_server, phone, path):
     assert phone.evaluate(SMALL_INPUTS) == []
 
 
-def test_the_salary_chart_text_is_readable_on_a_phone(live_server, phone):
-    phone.goto(live_server.url + PAGES["compare"])
+@pytest.mark.parametrize("name", ["compare", "role page"])
+def test_the_salary_chart_text_is_readable_on_a_phone(live_server, phone, name):
+    phone.goto(live_server.url + PAGES[name])
     sizes = phone.evaluate(CHART_TEXT_SIZES)
     assert len(sizes) > 20
     assert min(sizes) >= 11

@@ -118,7 +118,7 @@ def test_the_page_picks_the_network_on_a_big_graph(onet_client):
     html = onet_client.get("/overlap").get_data(as_text=True)
     assert settings_of(html)["mode"] == "network" and 'id="nearest-roles"' in html
     assert "Data Scientists" in html and 'id="family-filter"' in html
-    assert "15 Computer and mathematical" in html
+    assert "15 Computer and Mathematical" in html
     old = onet_client.get("/overlap?roles=300&top=1000").get_data(as_text=True)
     assert settings_of(old)["mode"] == "network"  # the old query no longer freezes a tab
     bipartite = onet_client.get("/overlap?view=bipartite&roles=300&top=1000")

@@ -78,7 +78,7 @@ def resolve_role(store: Store, name: str) -> RoleRef:
     try:
         found = resolve_name(store, name, "role")
     except NameNotFound as error:
-        raise RoleNotFound(str(error), error.candidates) from None
+        raise RoleNotFound(str(error), error.candidates, error.summary) from None
     except AmbiguousName as error:
-        raise AmbiguousRole(str(error), error.candidates) from None
+        raise AmbiguousRole(str(error), error.candidates, error.summary) from None
     return RoleRef(found.iri, found.label, found.matched_by)

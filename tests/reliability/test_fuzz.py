@@ -75,6 +75,7 @@ VALUES = [
     "29-11", "0.5", "1.5", "inf", "-0", "1e-9", "text/html", "default",
     "urn:x-arq:DefaultGraph", "role", "skill", "tool",
     "industry", "statistcian", "15-2051", '"', '"*', "NEAR(a b)", "a OR", "^x", "col:x", "*",
+    "isco-2", "99",
     *SPARQL,
 ]
 PARAMS = ["query", "format", "iri", "a", "b", "role", "k", "top", "roles", "by", "run",
@@ -105,6 +106,8 @@ PATH_VALUES = ["role/data-scientist", "role/data-scientist.ttl", "role/data-scie
                "shared-skills.csv", "career-gap", "salary-by-experience",
                "salary-by-experience.json", "salary-by-experience.csv", "ttl", "jsonld",
                "onet", "esco", "csv", "rdf", "fuzz-src",
+               "skills", "tools", "industries", "roles", "skill/statistical-analysis",
+               "industry/technology", "onet/occupation/15-2051.00",
                "x" * 300]
 
 text = st.text(max_size=40)

@@ -350,6 +350,9 @@ def test_hostile_data_is_inert_in_every_view(server, stub, page, page_log, figur
         (f"/resource?{urlencode({'iri': SCRIPT_IRI})}", "h1"),
         (f"/resource?{urlencode({'iri': ALERT_IRI})}", "h1"),
         ("/", "h1"),
+        # role, tool and browse pages list the hostile role and tool by name
+        ("/id/tool/python", ".roles-needing"), ("/browse/roles", ".browse-roles"),
+        ("/browse/tools?page=1", ".browse-tools"),
         (f"/overlap?{urlencode({'role': EVIL_ROLE})}", "#overlap-graph[data-ready='true']"),
         (f"/overlap?{urlencode({'role': EVIL_ROLE, 'view': 'network'})}",
          "#overlap-graph[data-ready='true']"),
@@ -384,7 +387,8 @@ def test_hostile_data_is_inert_without_javascript(server, browser, stub, figures
     try:
         page = context.new_page()
         for path in (f"/query?{urlencode({'query': HOSTILE_QUERY, 'run': 1})}",
-                     "/id/role/evil", f"/compare?{urlencode({'a': EVIL_ROLE, 'b': 'ds'})}",
+                     "/id/role/evil", "/id/tool/python", "/browse/roles",
+                     f"/compare?{urlencode({'a': EVIL_ROLE, 'b': 'ds'})}",
                      "/search?q=window"):
             response = page.goto(server.url + path)
             assert response.status == 200
