@@ -186,6 +186,9 @@ OUTPUT_COMMANDS = {
     "import": ["import", "rdf", "{file}", "--store", "{store}"],
     "drop": ["drop", "rdf-extra", "--store", "{store}"],
     "search": ["search", "data"],
+    "next": ["next", "data-scientist"],
+    "path": ["path", "data-scientist", "machine-learning-engineer"],
+    "skills": ["skills"],
     "build": ["build", "--store", "{full}", "--quiet"],
 }
 #: What must run first (quietly) for a command to have something to say.
