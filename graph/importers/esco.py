@@ -521,27 +521,11 @@ def import_esco(
 ) -> ImportReport:
     """Import an ESCO export as one source (default name ``esco``), all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import (memory, disk or remote).
-    path : str or Path
-        The folder of the publisher's two zips, one zip of every file, or a folder of the
-        CSV files (``occupations_en.csv``, ``skills_en.csv``,
-        ``occupationSkillRelations[_en].csv`` ...).
-    name : str, optional
-        The source name (default ``esco``).
-    progress : bool
-        Show progress bars on standard error (only when it is a terminal).
-
-    Returns
-    -------
-    ImportReport
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the file (the zip and its member), line and column; the
-        store is left unchanged.
+    ``path`` is the folder of the publisher's two zips, one zip of every file, or a folder of
+    the CSV files (``occupations_en.csv``, ``skills_en.csv``,
+    ``occupationSkillRelations[_en].csv`` ...).
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the file (the zip and its member), line and column.
     """
     return run_import(ESCO_IMPORTER, store, path, name=name, progress=progress)

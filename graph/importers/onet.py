@@ -711,28 +711,11 @@ def import_onet(
 ) -> ImportReport:
     """Import an O*NET folder or zip as one source (default name ``onet``), all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import (memory, disk or remote).
-    path : str or Path
-        The folder (or zip) holding the O*NET files, text or Excel.
-    name : str, optional
-        The source name (default ``onet``).
-    progress : bool
-        Show progress bars on standard error (only when it is a terminal).
-    without : tuple of str
-        Parts to withhold (:data:`PARTS`), such as ``("related",)``.
-
-    Returns
-    -------
-    ImportReport
-        ``changed`` is False when the same files were already imported.
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the file, line and column; the store is left unchanged.
+    ``path`` is the folder (or zip) holding the O*NET files, text or Excel; ``without`` names
+    parts to withhold (:data:`PARTS`), such as ``("related",)``.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the file, line and column.
     """
     return run_import(ONET_IMPORTER, store, path, name=name, progress=progress,
                       without=without)

@@ -171,6 +171,21 @@ def run_import(
     """Import ``path`` with ``importer`` as one source, all or nothing (see the module
     docstring for the steps).
 
+    Parameters
+    ----------
+    importer : Importer
+        Reads the input's format.
+    store : Store
+        Where to import (memory, disk or remote).
+    path : str or Path
+        The input, as the importer documents it.
+    name : str, optional
+        The source name (default: the importer's, such as ``onet`` or ``csv-<file stem>``).
+    progress : bool
+        Show progress bars on standard error (only when it is a terminal).
+    **options
+        The importer's own options (such as O*NET's ``without``).
+
     Returns
     -------
     ImportReport
