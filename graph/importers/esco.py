@@ -62,19 +62,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..namespaces import CKG
+from ..namespaces import CKG, DCT, SKOS, id_iri, iri_minter
 from ..store import Store
-from .common import (
-    DCT,
-    SKOS,
-    Builder,
-    ImportReport,
-    id_iri,
-    link_roles,
-    progress,
-    seed_index,
-    slugify,
-)
+from .common import Builder, ImportReport, link_roles, progress, seed_index, slugify
 from .pipeline import Found, Importer, Reading, run_import
 from .tabular import InputFiles, Member, read_csv
 
@@ -370,21 +360,11 @@ def _occupation_pillar(data: EscoData) -> set[str]:
     return data.occupations.keys() | {c.uri for c in data.isco_groups.values()}
 
 
-def occupation_iri(ident: str) -> str:
-    return id_iri("esco", "occupation", ident)
-
-
-def skill_iri(ident: str) -> str:
-    return id_iri("esco", "skill", ident)
-
-
-def isco_iri(code: str) -> str:
-    """The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``)."""
-    return id_iri("esco", "isco", code)
-
-
-def skill_group_iri(ident: str) -> str:
-    return id_iri("esco", "skill-group", ident)
+occupation_iri = iri_minter("esco", "occupation")
+skill_iri = iri_minter("esco", "skill")
+#: The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``).
+isco_iri = iri_minter("esco", "isco")
+skill_group_iri = iri_minter("esco", "skill-group")
 
 
 def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:

@@ -68,22 +68,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import InputError
-from ..namespaces import CKG
+from ..namespaces import CKG, DCT, RDF, RDFS, SKOS, XSD, id_iri, iri_minter
 from ..store import Store
-from .common import (
-    DCT,
-    RDF,
-    RDFS,
-    SKOS,
-    XSD,
-    Builder,
-    ImportReport,
-    id_iri,
-    link_roles,
-    progress,
-    seed_index,
-    unique_slugs,
-)
+from .common import Builder, ImportReport, link_roles, progress, seed_index, unique_slugs
 from .pipeline import Found, Importer, Reading, run_import
 from .tabular import InputFiles, Member, Row, read_tsv, read_xlsx
 
@@ -171,16 +158,9 @@ def occupation_iri(code: str) -> str:
     return id_iri("onet", "occupation", code)
 
 
-def commodity_iri(code: str) -> str:
-    return id_iri("onet", "commodity", code)
-
-
-def element_iri(element_id: str) -> str:
-    return id_iri("onet", "element", element_id)
-
-
-def content_model_iri(element_id: str) -> str:
-    return id_iri("onet", "content-model", element_id)
+commodity_iri = iri_minter("onet", "commodity")
+element_iri = iri_minter("onet", "element")
+content_model_iri = iri_minter("onet", "content-model")
 
 
 @dataclass
