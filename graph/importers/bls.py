@@ -311,10 +311,7 @@ def build_bls(data: BlsData) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
-class BlsImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class BlsImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         return Found(list(bls_files(path)), str(path))
 

@@ -172,10 +172,7 @@ def build_crosswalk(data: CrosswalkData, occupations: dict[str, str],
     return b, dict(counts), warnings
 
 
-class CrosswalkImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class CrosswalkImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         file = crosswalk_file(path)
         # The links name the ESCO import's IRIs: the result depends on that import.

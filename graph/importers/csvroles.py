@@ -235,10 +235,7 @@ def build_csv(path: Path, existing: dict[str, Existing], dataset: str):
     return b, dict(counts), warnings
 
 
-class CsvImporter(FileImporter):
-    kind = "csv"
-    title = "Own roles from {name}"
-
+class CsvImporter(FileImporter, kind="csv", title="Own roles from {name}"):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         self.require_file(path)
         # What the file adds depends on what the other sources already hold.

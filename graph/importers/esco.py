@@ -475,10 +475,7 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
-class EscoImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class EscoImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         members, files = esco_files(path)
         # Skills named like the seed's are linked to them: the result depends on the seed.

@@ -656,9 +656,7 @@ def _ratings(b: Builder, data: OnetData, seed, counts: Counter) -> None:
 
 # -- the importer -------------------------------------------------------------------------
 
-class OnetImporter(Importer):
-    kind = SOURCE
-    title = TITLE
+class OnetImporter(Importer, kind=SOURCE, title=TITLE):
     options = {"without": ()}
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:

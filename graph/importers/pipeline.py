@@ -110,6 +110,14 @@ class Importer:
     title: str = ""
     options: Mapping[str, Any] = {}
 
+    def __init_subclass__(cls, *, kind: str | None = None, title: str | None = None, **kw):
+        """``class OnetImporter(Importer, kind="onet", title=...)`` sets the two class fields."""
+        super().__init_subclass__(**kw)
+        if kind is not None:
+            cls.kind = kind
+        if title is not None:
+            cls.title = title
+
     def default_name(self, path: Path) -> str:
         """The source name when none is given: the importer's kind."""
         return self.kind

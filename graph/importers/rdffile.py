@@ -18,10 +18,7 @@ from .pipeline import FileImporter, Found, Reading, run_import
 __all__ = ["import_rdf", "RDF_IMPORTER"]
 
 
-class RdfImporter(FileImporter):
-    kind = "rdf"
-    title = "RDF file {name}"
-
+class RdfImporter(FileImporter, kind="rdf", title="RDF file {name}"):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         # the checks (a file, of a one-graph format) before anything is read
         return Found([path], str(path), state=rdf_file_payload(path))
