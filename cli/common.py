@@ -16,6 +16,7 @@ from careerkg.graph.store import Store
 
 __all__ = [
     "store_options",
+    "text_or_json",
     "open_from_options",
     "reports_errors",
     "compact",
@@ -42,6 +43,12 @@ def store_options(command):
         "packaged sources. Env: CAREERKG_STORE.",
     )(command)
     return command
+
+
+def text_or_json(help: str | None = None):
+    """The ``--format text|json`` option (default ``text``), passed as ``fmt``."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help=help)
 
 
 def open_from_options(store: str | None, update_endpoint: str | None, **kwargs) -> Store:

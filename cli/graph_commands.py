@@ -14,6 +14,7 @@ from careerkg.graph.sparql import analyse
 from careerkg.graph.stats import graph_counts
 from careerkg.graph.userquery import run_text, run_text_serialized
 
+from . import common
 from .common import echo_table, open_from_options, reports_errors, store_options, write_output
 
 EXPORT_FORMATS = ["turtle", "ntriples", "jsonld", "rdfxml"]
@@ -149,8 +150,7 @@ def _split_param(param: str) -> tuple[str, str]:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@common.text_or_json()
 @store_options
 @reports_errors
 def info(fmt, store, update_endpoint):

@@ -15,7 +15,7 @@ from careerkg.graph.importers.build import build as build_graph
 from careerkg.graph.importers.build import default_data_dir
 from careerkg.graph.importers.onet import PARTS
 
-from .common import open_from_options, reports_errors, store_options
+from .common import open_from_options, reports_errors, store_options, text_or_json
 
 __all__ = ["COMMANDS"]
 
@@ -42,8 +42,7 @@ def _persistent_store(store: str | None) -> str:
               help="onet only: withhold a part (repeatable): " + ", ".join(sorted(PARTS))
               + " (e.g. --without related for a similarity evaluation).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the report.")
+@text_or_json("How to print the report.")
 @store_options
 @reports_errors
 def import_(kind, path, name, without, quiet, fmt, store, update_endpoint):
@@ -83,8 +82,7 @@ def import_(kind, path, name, without, quiet, fmt, store, update_endpoint):
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@text_or_json()
 @store_options
 @reports_errors
 def sources(fmt, store, update_endpoint):
@@ -126,8 +124,7 @@ def drop(name, store, update_endpoint):
               metavar="DATA_DIR",
               help="The data folder (default: the repository's data/).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the reports.")
+@text_or_json("How to print the reports.")
 @store_options
 @reports_errors
 def build(data_dir, quiet, fmt, store, update_endpoint):

@@ -17,6 +17,7 @@ from .common import (
     open_from_options,
     reports_errors,
     store_options,
+    text_or_json,
     write_output,
 )
 
@@ -31,11 +32,7 @@ def _by_option(command):
     )(command)
 
 
-def _format_option(command):
-    return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-        show_default=True,
-    )(command)
+_format_option = text_or_json()
 
 
 def _name(entity: dict) -> str:

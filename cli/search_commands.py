@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from careerkg.graph.search import TYPES, search
 
-from .common import echo_table, open_from_options, reports_errors, store_options
+from .common import echo_table, open_from_options, reports_errors, store_options, text_or_json
 
 
 @click.command("search")
@@ -18,8 +18,7 @@ from .common import echo_table, open_from_options, reports_errors, store_options
               help="Only things of this type (default: any).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="At most this many results.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="A table, or the JSON list of /api/search.")
+@text_or_json("A table, or the JSON list of /api/search.")
 @store_options
 @reports_errors
 def search_command(text, kind, limit, fmt, store, update_endpoint):

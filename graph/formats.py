@@ -100,11 +100,7 @@ _RESULTS_BY_NAME = {
 
 def rdf_format(name: str) -> RdfFormatInfo:
     """Look up an RDF format by name, alias or media type (case-insensitive)."""
-    try:
-        return _RDF_BY_NAME[name.strip().lower()]
-    except KeyError:
-        known = ", ".join(RDF_FORMATS)
-        raise ValueError(f"unknown RDF format {name!r}; use one of: {known}") from None
+    return _look_up(_RDF_BY_NAME, name, "RDF", RDF_FORMATS)
 
 
 def rdf_format_for_path(path: str) -> RdfFormatInfo:
@@ -119,8 +115,13 @@ def rdf_format_for_path(path: str) -> RdfFormatInfo:
 
 def results_format(name: str) -> ResultsFormatInfo:
     """Look up a SPARQL results format by name or media type (case-insensitive)."""
+    return _look_up(_RESULTS_BY_NAME, name, "results", RESULTS_FORMATS)
+
+
+def _look_up(table: dict, name: str, kind: str, formats: dict):
+    """``table[name]`` (trimmed, lower case), or a ValueError listing ``formats``."""
     try:
-        return _RESULTS_BY_NAME[name.strip().lower()]
+        return table[name.strip().lower()]
     except KeyError:
-        known = ", ".join(RESULTS_FORMATS)
-        raise ValueError(f"unknown results format {name!r}; use one of: {known}") from None
+        known = ", ".join(formats)
+        raise ValueError(f"unknown {kind} format {name!r}; use one of: {known}") from None

@@ -7,10 +7,14 @@ spelling it out again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 __all__ = [
     "BASE",
     "CKG",
     "ID",
+    "id_iri",
+    "iri_minter",
     "GRAPH",
     "REGISTRY_GRAPH",
     "RDF",
@@ -127,3 +131,21 @@ def compact(term) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     return str(term)
+
+
+def id_iri(*parts: str) -> str:
+    """An IRI under careerkg's instance namespace: ``id_iri("onet", "occupation", code)``."""
+    return ID + "/".join(parts)
+
+
+def iri_minter(*prefix: str) -> Callable[[str], str]:
+    """The function that mints one kind of importer IRI from an identifier.
+
+    >>> iri_minter("onet", "occupation")("15-2051.00")
+    'https://w3id.org/careerkg/id/onet/occupation/15-2051.00'
+    """
+    def mint(ident: str) -> str:
+        return id_iri(*prefix, ident)
+
+    mint.__doc__ = f"The IRI ``{'/'.join(prefix)}/<identifier>`` under careerkg's id namespace."
+    return mint

@@ -19,6 +19,7 @@ from careerkg.graph.search import TYPES, AmbiguousName, NameNotFound, resolve_na
 
 from .errors import HttpProblem, problem_response
 from .links import local_url
+from .params import int_arg
 from .state import store
 
 __all__ = ["bp", "MAX_LIMIT", "MAX_QUERY_LENGTH", "candidate_links"]
@@ -66,16 +67,7 @@ def _type() -> str | None:
 
 def _arguments(default_limit: int) -> tuple[str, str | None, int]:
     text, kind = _text("q"), _type()
-    raw = request.args.get("limit")
-    limit = default_limit
-    if raw not in (None, ""):
-        try:
-            limit = int(raw)
-        except ValueError:
-            raise HttpProblem(400, f"limit={raw!r} is not a whole number") from None
-        if not 1 <= limit <= MAX_LIMIT:
-            raise HttpProblem(400, f"limit={limit} is out of range: use 1 to {MAX_LIMIT}")
-    return text, kind, limit
+    return text, kind, int_arg("limit", default_limit, MAX_LIMIT)
 
 
 @bp.route("/api/search")

@@ -311,10 +311,7 @@ def build_bls(data: BlsData) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
-class BlsImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class BlsImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         return Found(list(bls_files(path)), str(path))
 
@@ -332,22 +329,10 @@ def import_bls(
 ) -> ImportReport:
     """Import OEWS national wages as salary figures of the O*NET roles (source ``bls``).
 
-    Parameters
-    ----------
-    store : Store
-        Where to import.
-    path : str or Path
-        ``national_M2024_dl.xlsx`` or the folder holding it; the crosswalk
-        ``2019_to_SOC_Crosswalk.xlsx`` is found beside it or in ``../crosswalks/``.
-    name : str, optional
-        The source name (default ``bls``).
-    progress : bool
-        Show a progress bar on standard error (only when it is a terminal).
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the workbook, sheet, row and column; the store is left
-        unchanged.
+    ``path`` is ``national_M2024_dl.xlsx`` or the folder holding it; the crosswalk
+    ``2019_to_SOC_Crosswalk.xlsx`` is found beside it or in ``../crosswalks/``.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the workbook, sheet, row and column.
     """
     return run_import(BLS_IMPORTER, store, path, name=name, progress=progress)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import CKG, DCAT, DCT, ID, PROV, RDF, RDFS, SKOS, XSD
+from ..namespaces import CKG, DCAT, DCT, PROV, RDF, RDFS, SKOS, XSD, id_iri, iri_minter
 from ..store import Store
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "seed_index",
     "link_roles",
     "id_iri",
+    "iri_minter",
     "timer",
 ]
 
@@ -305,7 +306,3 @@ def link_roles(builder: Builder, seed_roles: Iterable[str], imported: str) -> in
 def timer() -> float:
     return time.perf_counter()
 
-
-def id_iri(*parts: str) -> str:
-    """An IRI under careerkg's instance namespace: ``id_iri("onet", "occupation", code)``."""
-    return ID + "/".join(parts)

@@ -172,10 +172,7 @@ def build_crosswalk(data: CrosswalkData, occupations: dict[str, str],
     return b, dict(counts), warnings
 
 
-class CrosswalkImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class CrosswalkImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         file = crosswalk_file(path)
         # The links name the ESCO import's IRIs: the result depends on that import.
@@ -196,10 +193,8 @@ def import_crosswalk(
 ) -> ImportReport:
     """Import the ESCO → O*NET-SOC crosswalk (source ``crosswalk``); ESCO must be imported.
 
-    Raises
-    ------
-    InputError
-        On malformed input (naming the workbook, sheet, row and column) or without an ESCO
-        import; the store is left unchanged.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the workbook, sheet, row and column, or the missing ESCO import.
     """
     return run_import(CROSSWALK_IMPORTER, store, path, name=name, progress=progress)

@@ -235,10 +235,7 @@ def build_csv(path: Path, existing: dict[str, Existing], dataset: str):
     return b, dict(counts), warnings
 
 
-class CsvImporter(FileImporter):
-    kind = "csv"
-    title = "Own roles from {name}"
-
+class CsvImporter(FileImporter, kind="csv", title="Own roles from {name}"):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         self.require_file(path)
         # What the file adds depends on what the other sources already hold.
@@ -266,25 +263,11 @@ def import_csv(
 ) -> ImportReport:
     """Import a CSV file of your own roles and their skills and tools, all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import.
-    path : str or Path
-        The CSV file (format in the module docstring and ``docs/import.md``).
-    name : str, optional
-        The source name (default ``csv-<file stem>``).
-    progress : bool
-        Show a progress bar while loading (only on a terminal).
-
-    Returns
-    -------
-    ImportReport
-        With ``warnings`` for labels or categories given for items that already have them.
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the file, line and column; the store is left unchanged.
+    ``path`` is the CSV file (format in the module docstring and ``docs/import.md``); the
+    default source name is ``csv-<file stem>``. The report's ``warnings`` name labels or
+    categories given for items that already have them.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the file, line and column.
     """
     return run_import(CSV_IMPORTER, store, path, name=name, progress=progress)

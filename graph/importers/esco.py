@@ -62,19 +62,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..namespaces import CKG
+from ..namespaces import CKG, DCT, SKOS, id_iri, iri_minter
 from ..store import Store
-from .common import (
-    DCT,
-    SKOS,
-    Builder,
-    ImportReport,
-    id_iri,
-    link_roles,
-    progress,
-    seed_index,
-    slugify,
-)
+from .common import Builder, ImportReport, link_roles, progress, seed_index, slugify
 from .pipeline import Found, Importer, Reading, run_import
 from .tabular import InputFiles, Member, read_csv
 
@@ -370,21 +360,11 @@ def _occupation_pillar(data: EscoData) -> set[str]:
     return data.occupations.keys() | {c.uri for c in data.isco_groups.values()}
 
 
-def occupation_iri(ident: str) -> str:
-    return id_iri("esco", "occupation", ident)
-
-
-def skill_iri(ident: str) -> str:
-    return id_iri("esco", "skill", ident)
-
-
-def isco_iri(code: str) -> str:
-    """The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``)."""
-    return id_iri("esco", "isco", code)
-
-
-def skill_group_iri(ident: str) -> str:
-    return id_iri("esco", "skill-group", ident)
+occupation_iri = iri_minter("esco", "occupation")
+skill_iri = iri_minter("esco", "skill")
+#: The IRI of an ISCO-08 group as the ESCO import mints it (``esco/isco/2511``).
+isco_iri = iri_minter("esco", "isco")
+skill_group_iri = iri_minter("esco", "skill-group")
 
 
 def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
@@ -495,10 +475,7 @@ def build_esco(data: EscoData, seed) -> tuple[Builder, dict[str, int]]:
     return b, dict(counts)
 
 
-class EscoImporter(Importer):
-    kind = SOURCE
-    title = TITLE
-
+class EscoImporter(Importer, kind=SOURCE, title=TITLE):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         members, files = esco_files(path)
         # Skills named like the seed's are linked to them: the result depends on the seed.
@@ -521,27 +498,11 @@ def import_esco(
 ) -> ImportReport:
     """Import an ESCO export as one source (default name ``esco``), all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import (memory, disk or remote).
-    path : str or Path
-        The folder of the publisher's two zips, one zip of every file, or a folder of the
-        CSV files (``occupations_en.csv``, ``skills_en.csv``,
-        ``occupationSkillRelations[_en].csv`` ...).
-    name : str, optional
-        The source name (default ``esco``).
-    progress : bool
-        Show progress bars on standard error (only when it is a terminal).
-
-    Returns
-    -------
-    ImportReport
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the file (the zip and its member), line and column; the
-        store is left unchanged.
+    ``path`` is the folder of the publisher's two zips, one zip of every file, or a folder of
+    the CSV files (``occupations_en.csv``, ``skills_en.csv``,
+    ``occupationSkillRelations[_en].csv`` ...).
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the file (the zip and its member), line and column.
     """
     return run_import(ESCO_IMPORTER, store, path, name=name, progress=progress)

@@ -68,22 +68,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import InputError
-from ..namespaces import CKG
+from ..namespaces import CKG, DCT, RDF, RDFS, SKOS, XSD, id_iri, iri_minter
 from ..store import Store
-from .common import (
-    DCT,
-    RDF,
-    RDFS,
-    SKOS,
-    XSD,
-    Builder,
-    ImportReport,
-    id_iri,
-    link_roles,
-    progress,
-    seed_index,
-    unique_slugs,
-)
+from .common import Builder, ImportReport, link_roles, progress, seed_index, unique_slugs
 from .pipeline import Found, Importer, Reading, run_import
 from .tabular import InputFiles, Member, Row, read_tsv, read_xlsx
 
@@ -171,16 +158,9 @@ def occupation_iri(code: str) -> str:
     return id_iri("onet", "occupation", code)
 
 
-def commodity_iri(code: str) -> str:
-    return id_iri("onet", "commodity", code)
-
-
-def element_iri(element_id: str) -> str:
-    return id_iri("onet", "element", element_id)
-
-
-def content_model_iri(element_id: str) -> str:
-    return id_iri("onet", "content-model", element_id)
+commodity_iri = iri_minter("onet", "commodity")
+element_iri = iri_minter("onet", "element")
+content_model_iri = iri_minter("onet", "content-model")
 
 
 @dataclass
@@ -676,9 +656,7 @@ def _ratings(b: Builder, data: OnetData, seed, counts: Counter) -> None:
 
 # -- the importer -------------------------------------------------------------------------
 
-class OnetImporter(Importer):
-    kind = SOURCE
-    title = TITLE
+class OnetImporter(Importer, kind=SOURCE, title=TITLE):
     options = {"without": ()}
 
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
@@ -711,28 +689,11 @@ def import_onet(
 ) -> ImportReport:
     """Import an O*NET folder or zip as one source (default name ``onet``), all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import (memory, disk or remote).
-    path : str or Path
-        The folder (or zip) holding the O*NET files, text or Excel.
-    name : str, optional
-        The source name (default ``onet``).
-    progress : bool
-        Show progress bars on standard error (only when it is a terminal).
-    without : tuple of str
-        Parts to withhold (:data:`PARTS`), such as ``("related",)``.
-
-    Returns
-    -------
-    ImportReport
-        ``changed`` is False when the same files were already imported.
-
-    Raises
-    ------
-    InputError
-        On malformed input, naming the file, line and column; the store is left unchanged.
+    ``path`` is the folder (or zip) holding the O*NET files, text or Excel; ``without`` names
+    parts to withhold (:data:`PARTS`), such as ``("related",)``.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names the file, line and column.
     """
     return run_import(ONET_IMPORTER, store, path, name=name, progress=progress,
                       without=without)

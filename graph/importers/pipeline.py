@@ -110,6 +110,14 @@ class Importer:
     title: str = ""
     options: Mapping[str, Any] = {}
 
+    def __init_subclass__(cls, *, kind: str | None = None, title: str | None = None, **kw):
+        """``class OnetImporter(Importer, kind="onet", title=...)`` sets the two class fields."""
+        super().__init_subclass__(**kw)
+        if kind is not None:
+            cls.kind = kind
+        if title is not None:
+            cls.title = title
+
     def default_name(self, path: Path) -> str:
         """The source name when none is given: the importer's kind."""
         return self.kind
@@ -170,6 +178,21 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` with ``importer`` as one source, all or nothing (see the module
     docstring for the steps).
+
+    Parameters
+    ----------
+    importer : Importer
+        Reads the input's format.
+    store : Store
+        Where to import (memory, disk or remote).
+    path : str or Path
+        The input, as the importer documents it.
+    name : str, optional
+        The source name (default: the importer's, such as ``onet`` or ``csv-<file stem>``).
+    progress : bool
+        Show progress bars on standard error (only when it is a terminal).
+    **options
+        The importer's own options (such as O*NET's ``without``).
 
     Returns
     -------

@@ -18,10 +18,7 @@ from .pipeline import FileImporter, Found, Reading, run_import
 __all__ = ["import_rdf", "RDF_IMPORTER"]
 
 
-class RdfImporter(FileImporter):
-    kind = "rdf"
-    title = "RDF file {name}"
-
+class RdfImporter(FileImporter, kind="rdf", title="RDF file {name}"):
     def locate(self, store: Store, path: Path, name: str, options: dict) -> Found:
         # the checks (a file, of a one-graph format) before anything is read
         return Found([path], str(path), state=rdf_file_payload(path))
@@ -38,26 +35,12 @@ RDF_IMPORTER = RdfImporter()
 def import_rdf(
     store: Store, path: str | Path, *, name: str | None = None, progress: bool = False
 ):
-    """Import one RDF file as a source, all or nothing.
+    """Import one RDF file as a source (default name ``rdf-<file stem>``), all or nothing.
 
-    Parameters
-    ----------
-    store : Store
-        Where to import.
-    path : str or Path
-        A Turtle, N-Triples, JSON-LD or RDF/XML file (format from its extension).
-    name : str, optional
-        The source name (default ``rdf-<file stem>``).
-    progress : bool
-        Unused: the engine parses the file in one call.
-
-    Returns
-    -------
-    ImportReport
-
-    Raises
-    ------
-    InputError
-        On a missing file, an unknown extension or a syntax error (with line and column).
+    ``path`` is a Turtle, N-Triples, JSON-LD or RDF/XML file (format from its extension);
+    ``progress`` is unused, the engine parses the file in one call.
+    The other parameters, the result and the errors are those of
+    :func:`~careerkg.graph.importers.pipeline.run_import`;
+    an error names a missing file, an unknown extension or a syntax error's line and column.
     """
     return run_import(RDF_IMPORTER, store, path, name=name, progress=progress)

@@ -184,18 +184,22 @@ class _Rows:
 
 
 def _tsv_rows(lines, header, fields, where) -> Iterator[Row]:
-    width = len(header)
     for number, line in enumerate(lines[1:], start=2):
         if line == "":
             raise InputError("empty line inside the data", file=where, line=number)
-        values = line.split("\t")
-        if len(values) != width:
-            raise InputError(
-                f"expected {width} tab-separated fields (as in the header), found "
-                f"{len(values)}",
-                file=where, line=number, column=min(len(values), width) + 1,
-            )
-        yield Row(where, number, dict(zip(header, values, strict=True)), fields)
+        yield _delimited_row(line.split("\t"), "tab", header, fields, where, number)
+
+
+def _delimited_row(values: list[str], separator: str, header, fields, where, line) -> Row:
+    """The row of ``values`` read on ``line``, which must have as many fields as the header."""
+    width = len(header)
+    if len(values) != width:
+        raise InputError(
+            f"expected {width} {separator}-separated fields (as in the header), found "
+            f"{len(values)}",
+            file=where, line=line, column=min(len(values), width) + 1,
+        )
+    return Row(where, line, dict(zip(header, values, strict=True)), fields)
 
 
 def read_csv(path: Path, required: Sequence[str], *, data: bytes | None = None,
@@ -219,7 +223,6 @@ def read_csv(path: Path, required: Sequence[str], *, data: bytes | None = None,
 
 
 def _csv_rows(reader, header, fields, where) -> Iterator[Row]:
-    width = len(header)
     start = reader.line_num + 1
     while True:
         try:
@@ -233,13 +236,7 @@ def _csv_rows(reader, header, fields, where) -> Iterator[Row]:
         line, start = start, reader.line_num + 1
         if not values:
             continue  # csv yields [] for a blank line
-        if len(values) != width:
-            raise InputError(
-                f"expected {width} comma-separated fields (as in the header), found "
-                f"{len(values)}",
-                file=where, line=line, column=min(len(values), width) + 1,
-            )
-        yield Row(where, line, dict(zip(header, values, strict=True)), fields)
+        yield _delimited_row(values, "comma", header, fields, where, line)
 
 
 def _cell_text(value) -> str:
