@@ -315,7 +315,10 @@ class LiveServer:
     """A real ``careerkg serve`` subprocess on a free loopback port.
 
     ``args`` are extra command-line options (``"--timeout", "2"``, ``"--data", path`` ...).
-    The environment's ``CAREERKG_STORE`` is not passed on unless ``env`` sets it.
+    The environment's ``CAREERKG_STORE`` is not passed on unless ``env`` sets it.  The
+    start-up warm-up (``WARM_UP``) is off unless ``env`` turns it on: its queries would take
+    query processes and CPU that tests of the pool, of killed workers and of time limits
+    count on (tests/test_warmup.py tests the warm-up itself).
     """
 
     def __init__(self, *args: str, env: dict | None = None, startup_timeout: float = 30.0):
@@ -325,6 +328,7 @@ class LiveServer:
         handle, self.log_path = tempfile.mkstemp(prefix="careerkg-serve-", suffix=".log")
         environment = {k: v for k, v in os.environ.items()
                        if k not in ("CAREERKG_STORE", "CAREERKG_UPDATE_ENDPOINT")}
+        environment["CAREERKG_WARM_UP"] = "false"
         environment.update(env or {})
         self.started = time.monotonic()
         self.process = subprocess.Popen(

@@ -4,6 +4,7 @@ in the background, so the first visitor of those pages does not wait."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from conftest import wait_until
 
@@ -45,3 +46,28 @@ def test_without_warm_up_nothing_is_built_at_start(seed_store):
 
 def test_warm_up_reports_its_time(seed_store):
     assert warm_up(seed_store) >= 0
+
+
+def test_careerkg_serve_warms_up_unless_told_not_to(tmp_path):
+    """The deployed server turns the warm-up on (and logs when the caches are warm);
+    CAREERKG_WARM_UP=false turns it off."""
+    from conftest import LiveServer
+
+    server = LiveServer(env={"CAREERKG_WARM_UP": "true"})
+    try:
+        wait_until(lambda: "caches warm" in Path(server.log_path).read_text(),
+                   what="careerkg serve to log that its caches are warm")
+    finally:
+        server.close()
+    quiet = LiveServer()
+    try:
+        assert requests_ok(quiet.url)
+        assert "caches warm" not in Path(quiet.log_path).read_text()
+    finally:
+        quiet.close()
+
+
+def requests_ok(url: str) -> bool:
+    import requests
+
+    return requests.get(url + "/healthz", timeout=10).status_code == 200
