@@ -18,6 +18,8 @@ TOKEN = "head-test-token-0123456789"
 #: A value for each URL argument of the app's routes.
 ARGUMENTS = {"filename": "careerkg.css", "name": "overview-counts", "path": "role/data-scientist",
              "suffix": "ttl", "kind": "rdf"}
+#: Where one endpoint's argument takes other values than ARGUMENTS gives.
+ENDPOINT_ARGUMENTS = {"browse.items": {"kind": "skills"}}
 #: Query strings that take a route down its main path (where it needs one).
 QUERY_STRINGS = {
     "sparql.endpoint": {"query": f"SELECT ?r WHERE {{ ?r a <{CKG}Role> }}"},
@@ -64,7 +66,8 @@ def test_head_answers_as_get_without_a_body_on_every_route(admin_app, accept):
     headers = {"Authorization": f"Bearer {TOKEN}", **({"Accept": accept} if accept else {})}
     statuses = []
     for rule in _get_routes(admin_app):
-        values = {a: ARGUMENTS[a] for a in rule.arguments}
+        values = {a: ENDPOINT_ARGUMENTS.get(rule.endpoint, {}).get(a, ARGUMENTS[a])
+                  for a in rule.arguments}
         with admin_app.test_request_context():
             from flask import url_for
 
