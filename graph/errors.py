@@ -13,6 +13,7 @@ __all__ = [
     "ForbiddenQuery",
     "Unrepresentable",
     "NotFound",
+    "StillPreparing",
     "input_error_from_engine",
 ]
 
@@ -70,6 +71,23 @@ class QueryTimeout(CareerKGError):
 
     def __reduce__(self):
         return QueryTimeout, (self.seconds,)
+
+
+class StillPreparing(CareerKGError):
+    """A value computed in the background (see :mod:`careerkg.graph.background`) was not
+    ready by the request's deadline, or too many others were being computed."""
+
+    def __init__(self, what: str, waited: float, *, retry_after: int, busy: bool = False):
+        if busy:
+            message = (f"{what} is not prepared yet and careerkg is already preparing other "
+                       f"answers, so it would run past this request's time limit; retry in "
+                       f"about {retry_after} s")
+        else:
+            message = (f"{what} is still being prepared (once, after the data changes); this "
+                       f"request's time limit ran out after waiting {waited:.1f} s for it. "
+                       f"Retry in about {retry_after} s")
+        super().__init__(message)
+        self.what, self.waited, self.retry_after, self.busy = what, waited, retry_after, busy
 
 
 class Unrepresentable(CareerKGError):

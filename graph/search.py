@@ -41,7 +41,6 @@ sources change.  :func:`search_index` keeps one index per store.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -57,6 +56,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .background import prepare
 from .errors import CareerKGError, NotFound
 from .labels import local_name
 from .namespaces import CKG, PREFIXES, RDFS, SKOS, compact
@@ -517,26 +517,21 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 
-def _fingerprint(store: Store) -> str:
-    parts = [f"{s.name}\t{s.graph}\t{s.digest}" for s in store.sources()]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
 def index_path(store: Store) -> Path | None:
     """The file that keeps an on-disk store's index (beside the store's directory)."""
-    if store.kind != "disk" or not store.location:
-        return None
-    location = Path(store.location).expanduser()
-    return location.parent / f"{location.name}.search.sqlite"
+    return store.beside("search.sqlite")
 
 
 def search_index(store: Store) -> SearchIndex:
-    """The index of ``store``, built on first use and rebuilt when its sources change."""
-    fingerprint = _fingerprint(store)
+    """The index of ``store``, built on first use and rebuilt when its sources change (in
+    the background for a request with a deadline: :mod:`careerkg.graph.background`)."""
+    fingerprint = store.fingerprint()
     with _CACHE_LOCK:
         current = _CACHE.get(store)
         if current is not None and current.fingerprint == fingerprint:
             return current
+
+    def build() -> SearchIndex:
         path = index_path(store)
         index = None
         if path is not None and path.is_file():
@@ -554,10 +549,14 @@ def search_index(store: Store) -> SearchIndex:
                 index = SearchIndex.build(entries, fingerprint=fingerprint, path=path)
             except OSError:  # the store's folder is read-only: keep the index in memory
                 index = SearchIndex.build(entries, fingerprint=fingerprint)
-        if current is not None:
-            current.close()
-        _CACHE[store] = index
+        with _CACHE_LOCK:
+            old = _CACHE.get(store)
+            _CACHE[store] = index
+        if old is not None and old is not index:
+            old.close()
         return index
+
+    return prepare((id(store), "search index", fingerprint), build, what="the search index")
 
 
 def clear_search_cache(store: Store | None = None) -> None:

@@ -259,6 +259,20 @@ class Store(ABC):
         """Triples in the live sources (as the registry counted them at load)."""
         return sum(s.triples for s in self.sources())
 
+    def fingerprint(self) -> str:
+        """The live sources (names, graphs, digests) as one hash: what is derived from the
+        graph and kept (the search index, the requirement graph) is keyed by it."""
+        parts = [f"{s.name}\t{s.graph}\t{s.digest}" for s in self.sources()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def beside(self, suffix: str) -> Path | None:
+        """``<store folder>.<suffix>``: a file beside an on-disk store for what is derived
+        from it; None for a store in memory or remote."""
+        if self.kind != "disk" or not self.location:
+            return None
+        location = Path(self.location).expanduser()
+        return location.parent / f"{location.name}.{suffix}"
+
     def sources(self) -> list[Source]:
         """The live sources, by name."""
         result = self.query(

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import weakref
 
 import pyoxigraph as ox
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from careerkg.graph.background import deadline
 from careerkg.graph.namespaces import PREFIXES
 
 from . import (
@@ -38,7 +40,7 @@ from .errors import HttpProblem, register_error_handlers
 from .front import Front
 from .headers import shared_headers
 from .links import external_href, iri_text, local_url, term_text
-from .state import AppState
+from .state import AppState, state
 from .warmup import start_warm_up
 
 __all__ = ["create_app", "close_app", "describe_app", "BLUEPRINTS", "CORS_BLUEPRINTS"]
@@ -92,6 +94,8 @@ def create_app(config: dict | None = None) -> Flask:
     compression.init_app(app)
     app.after_request(_finish_response)
     app.before_request(_require_host)
+    app.before_request(_start_deadline)
+    app.teardown_request(_end_deadline)
     limits.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
@@ -132,6 +136,21 @@ def _require_host() -> None:
     environ = request.environ
     if environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST"):
         raise HttpProblem(400, "an HTTP/1.1 request needs a Host header")
+
+
+def _start_deadline() -> None:
+    """Whatever a request waits for that is computed in the background (the requirement
+    graph, a role network: :mod:`careerkg.graph.background`) it waits for at most the query
+    time limit; past it the request is answered 503 with Retry-After."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(deadline(state().timeout))
+    g.careerkg_deadline = stack
+
+
+def _end_deadline(_error=None) -> None:
+    stack = g.pop("careerkg_deadline", None)
+    if stack is not None:
+        stack.close()
 
 
 def _close_state(ref) -> None:

@@ -18,6 +18,7 @@ from careerkg.graph.errors import (
     InputError,
     NotFound,
     QueryTimeout,
+    StillPreparing,
     StoreError,
     Unrepresentable,
 )
@@ -136,6 +137,11 @@ def _syntax(error: QuerySyntaxError):
     )
 
 
+def _preparing(error: StillPreparing):
+    return problem_response(503, f"{error}.", detail={"retry_after": error.retry_after},
+                            headers={"Retry-After": str(error.retry_after)})
+
+
 def _timeout(error: QueryTimeout):
     return problem_response(
         503,
@@ -156,6 +162,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(UpdateRefused, lambda e: problem_response(403, str(e)))
     app.register_error_handler(ServiceRefused, lambda e: problem_response(400, str(e)))
     app.register_error_handler(QueryTimeout, _timeout)
+    app.register_error_handler(StillPreparing, _preparing)
     app.register_error_handler(NotFound, lambda e: problem_response(404, str(e)))
     app.register_error_handler(Unrepresentable, lambda e: problem_response(406, str(e)))
     app.register_error_handler(InputError, lambda e: problem_response(400, str(e),

@@ -210,7 +210,7 @@ def _network(G, center: ov.RoleRef | None):
     seeds = [r for r in ov.roles_of(G) if r.startswith(ID + "role/")]
     pool = ov.family_roles(G, family, seeds=seeds,
                            matches=ov.role_matches(store()) if family == "data" else ())
-    network = ov.role_network(
+    network = ov.prepared_role_network(
         G, pool, center=center.iri if center else None, threshold=options["threshold"],
         k=options["edges"], neighbours=options["k"], max_nodes=NETWORK_MAX_ROLES,
         by=options["by"],

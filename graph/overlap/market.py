@@ -16,8 +16,8 @@ import statistics
 import networkx as nx
 
 from ..store import Store
+from .derived import derived
 from .model import cached_requirements_graph, item_summary
-from .weighted import _cached
 
 __all__ = ["MARKET_ORDERS", "MARKET_LAYERS", "WAGE_MIN_ROLES", "skills_market",
            "skills_report"]
@@ -48,7 +48,7 @@ def _entries(G: nx.Graph) -> list[dict]:
 
 
 def _ranked(G: nx.Graph, by: str, min_roles: int) -> list[dict]:
-    entries = _cached(G, "market", lambda: _entries(G))
+    entries = derived(G, "market", lambda: _entries(G), what="the skills market")
     if by == "roles":
         return sorted(entries, key=lambda e: (
             -e["roles"], -(e["median_wage"] or 0.0), e["label"].lower(), e["iri"]))
@@ -91,7 +91,8 @@ def skills_market(G: nx.Graph, top: int | None = 20, by: str = "roles",
         raise ValueError(f"unknown order {by!r}; use one of: {', '.join(MARKET_ORDERS)}")
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1 (got {top})")
-    ranked = _cached(G, ("market", by, min_roles), lambda: _ranked(G, by, min_roles))
+    ranked = derived(G, ("market", by, min_roles), lambda: _ranked(G, by, min_roles),
+                     what="the skills market")
     if top is not None:
         ranked = ranked[:top]
     return [{**e, "rank": n} for n, e in enumerate(ranked, start=1)]

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ..background import prepare
 from ..labels import label_pattern, local_name, pick_label
 from ..namespaces import CKG, SKOS
 from ..salaries import median_wages
@@ -376,15 +377,32 @@ def _generation(store: Store) -> tuple:
 def cached_requirements_graph(store: Store) -> nx.Graph:
     """:func:`requirements_graph` of ``store`` (all layers), rebuilt only when its sources
     change.  Treat the returned graph as read-only: it is shared between callers.
+
+    An on-disk store keeps the graph (and what was computed from it) in a file beside it
+    (:mod:`~careerkg.graph.overlap.kept`), read instead of the store when its sources are
+    the ones it was built from.  The build runs in the background: a request with a
+    deadline (:func:`careerkg.graph.background.deadline`) waits for it at most until then.
     """
     generation = _generation(store)
     with _CACHE_LOCK:
         entry = _CACHE.get(store)
         if entry is not None and entry[0] == generation:
             return entry[1]
-        G = requirements_graph(store)
-        _CACHE[store] = (generation, G)
+
+    def build() -> nx.Graph:
+        from .kept import load_kept
+
+        fingerprint = store.fingerprint()
+        G = load_kept(store, fingerprint)
+        if G is None:
+            G = requirements_graph(store)
+            G.graph["fingerprint"] = fingerprint
+        with _CACHE_LOCK:
+            _CACHE[store] = (generation, G)
         return G
+
+    return prepare((id(store), "requirements", generation), build,
+                   what="the role ↔ requirement graph")
 
 
 def clear_cache(store: Store | None = None) -> None:

@@ -27,6 +27,7 @@ from ..labels import label_pattern, local_name, pick_label
 from ..namespaces import CKG, SKOS
 from ..search import resolve_name
 from ..store import Store
+from .derived import derived
 from .model import _check_by, _role, cached_requirements_graph, requirement_weight
 from .weighted import BLOCK_SHARES, features_of, held_features, uncovered, weighted_matrix
 
@@ -170,9 +171,8 @@ def transition_graph(G: nx.Graph, by: str = "all", degree: int = DEGREE) -> nx.D
     """The roles, each with an edge to its ``degree`` most similar roles; an edge's ``cost``
     is what the move adds (0 to 1) plus :data:`STEP_COST`, its ``similarity`` the weighted
     similarity.  Cached per graph, ``by`` and ``degree``."""
-    from .weighted import _cached
-
-    return _cached(G, ("transitions", by, degree), lambda: _build_transitions(G, by, degree))
+    return derived(G, ("transitions", by, degree), lambda: _build_transitions(G, by, degree),
+                   what="the transition graph")
 
 
 def _build_transitions(G: nx.Graph, by: str, degree: int) -> nx.DiGraph:

@@ -17,9 +17,11 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
+from ..background import prepare
 from ..errors import NotFound
 from ..namespaces import CKG, SKOS
 from ..store import Store
+from .derived import derived
 from .model import (
     GRAPH_QUERY_TIMEOUT,
     _check_by,
@@ -52,6 +54,7 @@ __all__ = [
     "family_roles",
     "role_matches",
     "role_network",
+    "prepared_role_network",
 ]
 
 
@@ -60,10 +63,6 @@ def _restricted(G: nx.Graph, layers: Iterable[str]) -> nx.Graph:
     else a copy, which networkx walks much faster than a subgraph view)."""
     keep = [n for n, d in G.nodes(data=True) if d.get("layer") in ("role", *layers)]
     return G if len(keep) == len(G) else G.subgraph(keep).copy()
-
-
-_MATRICES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_MATRIX_LOCK = threading.Lock()
 
 
 def role_matrix(G: nx.Graph, by: str = "all") -> RoleMatrix:
@@ -79,20 +78,16 @@ def role_matrix(G: nx.Graph, by: str = "all") -> RoleMatrix:
     [2, 1]
     """
     layers = _check_by(by)
-    shape = G.number_of_nodes()
-    with _MATRIX_LOCK:
-        cached = _MATRICES.setdefault(G, {})
-        entry = cached.get(by)
-        if entry is not None and entry[0] == shape:
-            return entry[1]
-    roles = roles_of(G)
-    pairs = [
-        (r, n) for r in roles for n in G[r] if G.nodes[n].get("layer") in layers
-    ]
-    matrix = RoleMatrix.from_pairs(roles, pairs)
-    with _MATRIX_LOCK:
-        _MATRICES.setdefault(G, {})[by] = (shape, matrix)
-    return matrix
+
+    def build() -> RoleMatrix:
+        roles = roles_of(G)
+        pairs = [
+            (r, n) for r in roles for n in G[r] if G.nodes[n].get("layer") in layers
+        ]
+        return RoleMatrix.from_pairs(roles, pairs)
+
+    return derived(G, ("roles x requirements", by, G.number_of_nodes()), build,
+                   what="the roles x requirements matrix")
 
 
 #: The metrics :func:`similar_roles` ranks by: the weighted similarity (default; see
@@ -263,15 +258,15 @@ def central_roles(G: nx.Graph, by: str = "all", n: int | None = None) -> list[tu
     ['a', 'b', 'c', 'd']
     """
     rm = role_matrix(G, by)
-    with _MATRIX_LOCK:
-        ranked = _MATRICES.get(G, {}).get(("central", by))
-    if ranked is None or ranked[0] is not rm:
+
+    def build() -> list[tuple[str, float]]:
         totals = pairwise_similarity(rm, "jaccard").sum(axis=1).A1
         order = sorted(range(len(rm.roles)), key=lambda i: (-totals[i], rm.roles[i]))
-        ranked = (rm, [(rm.roles[i], float(totals[i])) for i in order])
-        with _MATRIX_LOCK:
-            _MATRICES.setdefault(G, {})[("central", by)] = ranked
-    return ranked[1] if n is None else ranked[1][:n]
+        return [(rm.roles[i], float(totals[i])) for i in order]
+
+    ranked = derived(G, ("central roles", by, G.number_of_nodes()), build,
+                     what="the central roles")
+    return ranked if n is None else ranked[:n]
 
 
 def item_centrality(
@@ -527,6 +522,7 @@ COMMUNITY_COLOURS = (
 OTHER_COLOUR = "#9aa5ad"
 
 _NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MATRIX_LOCK = threading.Lock()
 _NETWORK_CACHE_SIZE = 16
 
 
@@ -754,3 +750,12 @@ def role_network(
             cached.pop(next(iter(cached)))
         cached[key] = N
     return N
+
+
+def prepared_role_network(G: nx.Graph, roles: Iterable[str] | None = None, **options) -> nx.Graph:
+    """:func:`role_network`, computed in the background for a request with a deadline
+    (:func:`careerkg.graph.background.prepare`): the request waits for it at most until then,
+    and the network, once done, is in :func:`role_network`'s cache for the next request."""
+    pool = None if roles is None else tuple(roles)
+    key = (id(G), "role network", pool, tuple(sorted(options.items())))
+    return prepare(key, lambda: role_network(G, pool, **options), what="the role network")

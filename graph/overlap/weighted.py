@@ -32,13 +32,12 @@ requires a narrower machine-learning skill, or the same skill in another taxonom
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from .derived import derived
 from .model import _check_by, _role, requirement_weight, roles_of
 from .similarity import WeightedBlock, WeightedMatrix
 
@@ -112,21 +111,6 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def _cached(G: nx.Graph, key, build):
-    """One value per graph and key (graphs are treated as read-only once built)."""
-    with _LOCK:
-        entry = _CACHE.setdefault(G, {}).get(key)
-    if entry is not None:
-        return entry
-    value = build()
-    with _LOCK:
-        return _CACHE.setdefault(G, {}).setdefault(key, value)
-
-
 def features_of(G: nx.Graph) -> Features:
     """The features of ``G``'s requirements (cached per graph).
 
@@ -141,7 +125,8 @@ def features_of(G: nx.Graph) -> Features:
     >>> f.of("esco:ml"), sorted(f.with_broader(["esco:dl"]))
     ('esco:ml', ['esco:dl', 'esco:ml'])
     """
-    return _cached(G, "features", lambda: _build_features(G))
+    return derived(G, "features", lambda: _build_features(G),
+                   what="the requirements' features")
 
 
 def _build_features(G: nx.Graph) -> Features:
@@ -208,7 +193,7 @@ def _rated_only(G: nx.Graph) -> dict[str, dict[str, float]]:
                 out.setdefault(role, {})[item] = weight
         return out
 
-    return _cached(G, "rated", build)
+    return derived(G, "rated", build, what="the rated requirements")
 
 
 def held_features(G: nx.Graph, role: str, by: str = "all") -> set[str]:
@@ -251,7 +236,8 @@ def weighted_matrix(G: nx.Graph, by: str = "all") -> WeightedMatrix:
     [('b', 1.0), ('c', 0.312)]
     """
     _check_by(by)
-    return _cached(G, ("matrix", by), lambda: _build_matrix(G, by))
+    return derived(G, ("matrix", by), lambda: _build_matrix(G, by),
+                   what="the similarity of the roles")
 
 
 def _build_matrix(G: nx.Graph, by: str) -> WeightedMatrix:
