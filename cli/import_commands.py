@@ -132,7 +132,8 @@ def build(data_dir, quiet, fmt, store, update_endpoint):
     data/ — into --store (default ./kg).
 
     Each source is imported whole or not at all; building again with the same data changes
-    nothing (a few seconds).
+    nothing (a few seconds).  Then the search index and the similarity of the roles are
+    prepared and kept beside the store, so that `careerkg serve` starts with them ready.
 
     \b
     Examples:
@@ -149,6 +150,13 @@ def build(data_dir, quiet, fmt, store, update_endpoint):
 
     with open_from_options(spec, update_endpoint) as kg:
         reports = build_graph(kg, data_dir, show_progress=not quiet, on_step=said)
+        if kg.kind == "disk":  # kept beside it: a server starts with them ready
+            if fmt == "text" and not quiet:
+                click.echo("  preparing the search index and the similarity of the roles",
+                           err=True)
+            from careerkg.graph.warm import warm_up
+
+            warm_up(kg)
         where = kg.describe()
         total = kg.count()
     seconds = time.perf_counter() - started

@@ -10,25 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
-from careerkg.graph.overlap import cached_requirements_graph
-from careerkg.graph.overlap.weighted import weighted_matrix
-from careerkg.graph.search import search_index
 from careerkg.graph.store import Store
+from careerkg.graph.warm import warm_up
 
 __all__ = ["warm_up", "start_warm_up"]
 
 log = logging.getLogger("careerkg.warmup")
-
-
-def warm_up(store: Store) -> float:
-    """Build the search index, the requirement graph and the weighted similarity of
-    ``store`` into their caches; the seconds it took."""
-    started = time.perf_counter()
-    search_index(store)
-    weighted_matrix(cached_requirements_graph(store))
-    return time.perf_counter() - started
 
 
 def _run(store: Store) -> None:

@@ -7,6 +7,7 @@ Tests that take ``any_store`` run on a memory store, a disk store and a real
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import signal
@@ -172,8 +173,9 @@ def oxigraph_server(tmp_path_factory):
 # -- the full graph, built once per data and code digest --------------------------------------
 
 #: What a built full graph depends on: the data, the importers, the store, the seed and the
-#: ontology (not the views above them).
+#: ontology, and what is kept beside it (the search index, the requirement graph).
 _FULL_STORE_INPUTS = ("data", "graph/importers", "graph/seed", "graph/store.py",
+                      "graph/overlap", "graph/search.py", "graph/warm.py",
                       "graph/builtin.py", "ontology")
 
 
@@ -202,6 +204,7 @@ def full_store(request) -> Path:
     import json
 
     from careerkg.graph.importers.build import build
+    from careerkg.graph.warm import warm_up
 
     cache = getattr(request.config, "cache", None)
     base = (Path(cache.mkdir("full-store")) if cache is not None
@@ -218,6 +221,7 @@ def full_store(request) -> Path:
             store = open_store(str(building / "store"))
             try:
                 reports = build(store)
+                warm_up(store)  # as `careerkg build` does: the search index, the overlap
             finally:
                 store.close()
             (building / "reports.json").write_text(json.dumps({
@@ -243,9 +247,14 @@ def seed_store():
 
 
 def copy_store(store: Path, into: Path) -> Path:
-    """A writable copy of a store folder (such as :func:`full_store`'s), as ``into``: a
-    server locks and writes its store, and the cached full graph must stay as built."""
+    """A writable copy of a store folder (such as :func:`full_store`'s), as ``into``, with
+    the files careerkg keeps beside it (``<store>.search.sqlite``, ``<store>.overlap.pickle``)
+    as ``into``'s: a server locks and writes its store, and the cached full graph must stay
+    as built."""
     shutil.copytree(store, into)
+    for kept in store.parent.glob(glob.escape(store.name) + ".*"):
+        if kept.is_file():
+            shutil.copy2(kept, into.parent / (into.name + kept.name[len(store.name):]))
     return into
 
 

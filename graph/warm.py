@@ -1,0 +1,48 @@
+"""Preparing what a big graph needs before its first visitor asks: the search index, the
+role ↔ requirement graph and the weighted similarity, and keeping them beside an on-disk
+store so that the next start finds them ready.
+
+``careerkg build`` ends with it; ``careerkg serve`` runs it in a background thread at start
+(:mod:`careerkg.server.warmup`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from .exported import export_folder
+from .overlap import cached_requirements_graph, clear_cache
+from .overlap.kept import keep, kept_path
+from .overlap.transitions import transition_graph
+from .overlap.weighted import weighted_matrix
+from .search import clear_search_cache, index_path, search_index
+from .store import Store
+
+__all__ = ["warm_up", "forget"]
+
+
+def warm_up(store: Store) -> float:
+    """Build (or read back) the search index, the requirement graph, the weighted similarity
+    and the transition graph of ``store``, and keep them beside it when it is on disk (unless
+    they are kept there already); the seconds it took."""
+    started = time.perf_counter()
+    search_index(store)
+    G = cached_requirements_graph(store)
+    weighted_matrix(G)
+    transition_graph(G)
+    keep(store, G)
+    return time.perf_counter() - started
+
+
+def forget(store: Store) -> None:
+    """Forget what was derived from ``store``'s graph, in memory and beside it, after a
+    change its sources do not show (a raw SPARQL update): the next use derives it anew."""
+    clear_cache(store)
+    clear_search_cache(store)
+    for path in (kept_path(store), index_path(store)):
+        if path is not None:
+            path.unlink(missing_ok=True)
+    folder = export_folder(store)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
