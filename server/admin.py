@@ -35,15 +35,16 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
-from careerkg.graph import overlap
 from careerkg.graph.errors import InputError
 from careerkg.graph.formats import rdf_format
 from careerkg.graph.importers import IMPORTERS, import_source
 from careerkg.graph.sparql import analyse
 from careerkg.graph.store import Payload
+from careerkg.graph.warm import forget
 
 from .errors import HttpProblem
 from .logs import client_address
+from .sparql_endpoint import forget_sizes
 from .state import store
 
 __all__ = ["bp", "configured_token", "MIN_TOKEN_LENGTH", "UPLOAD_FORMATS"]
@@ -162,7 +163,8 @@ def update():
                                "endpoints")
     kg = store()
     kg.update(text)
-    overlap.clear_cache(kg)  # a raw update does not change the sources the cache keys on
+    forget(kg)  # a raw update does not change the sources the caches are keyed on
+    forget_sizes(kg)
     _done("update", started, length=len(text))
     return jsonify({"status": "ok", "seconds": round(time.monotonic() - started, 3)})
 
