@@ -107,7 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app_state.owns_store:
         atexit.register(_close_state, weakref.ref(app_state))
     if app.config["WARM_UP"]:
-        start_warm_up(app_state.store)
+        app_state.warm_up = start_warm_up(app_state.store)
     app.jinja_env.globals.update(
         local_url=local_url,
         external_href=external_href,

@@ -13,9 +13,10 @@ import time
 
 from flask import Blueprint, jsonify
 
+from careerkg.graph import background
 from careerkg.graph.errors import CareerKGError
 
-from .state import store
+from .state import state, store
 
 __all__ = ["bp", "health"]
 
@@ -30,10 +31,15 @@ def health() -> tuple[dict, int]:
     dict, int
         ``status`` (``ok``, ``busy`` or ``unavailable``), ``store`` (its kind),
         ``sources`` (how many, when asked), ``pool`` (the query processes, local stores),
-        ``reason`` when unavailable; and 200 or 503.
+        ``warm_up`` (``off``, ``running``, ``done`` or ``failed``: the caches a big graph
+        needs, see :mod:`careerkg.server.warmup`), ``preparing`` (what is being computed in
+        the background now), ``reason`` when unavailable; and 200 or 503.
     """
     kg = store()
     report: dict = {"status": "ok", "store": kg.kind}
+    warming = state().warm_up
+    report["warm_up"] = "off" if warming is None else warming.state
+    report["preparing"] = background.running()
     pool_state = getattr(kg, "pool_state", None)
     if pool_state is not None:
         pool = pool_state()

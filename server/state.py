@@ -42,6 +42,8 @@ class AppState:
         self._lock = threading.Lock()
         self._closed = False
         self.owns_store = config.get("STORE") is None
+        #: The warm-up (:class:`careerkg.server.warmup.WarmUp`) when ``WARM_UP`` is on.
+        self.warm_up = None
         self.store: Store = self._open(config)
         vendor = files("careerkg.server").joinpath("static", "vendor")
         self.has_vendor_assets = all(vendor.joinpath(f).is_file() for f in VENDOR_FILES)

@@ -57,13 +57,23 @@ def test_mixed_load_with_runaways_and_a_flooder(graph, figures):
     server = LiveServer(*store_options(graph), "--timeout", str(TIMEOUT), "--trusted-proxies",
                         "1", env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
                                   "CAREERKG_ACCESS_LOG": "off",
-                                  "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT)},
+                                  "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT),
+                                  "CAREERKG_WARM_UP": "true"},
                         startup_timeout=STARTUP)
     try:
+        # as a deployment does: traffic once the health report says the caches are warm
+        wait_until(lambda: _warm(server), timeout=STARTUP, interval=0.5,
+                   what="the server's warm-up (/healthz warm_up: done)")
         _run(server, figures, DURATION[graph[0]], LIGHT_CLIENTS[graph[0]],
              RUNAWAY_CLIENTS[graph[0]])
     finally:
         server.close()
+
+
+def _warm(server: LiveServer) -> bool:
+    state = requests.get(f"{server.url}/healthz", timeout=10).json()["warm_up"]
+    assert state != "failed", "the warm-up failed (see the server's log)"
+    return state == "done"
 
 
 def _run(server: LiveServer, figures, duration: float, light_clients: int,
