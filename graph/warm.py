@@ -12,7 +12,7 @@ import shutil
 import time
 
 from .exported import export_folder
-from .overlap import cached_requirements_graph, clear_cache
+from .overlap import cached_requirements_graph, clear_cache, role_matrix, skills_market
 from .overlap.kept import keep, kept_path
 from .overlap.transitions import transition_graph
 from .overlap.weighted import weighted_matrix
@@ -23,14 +23,17 @@ __all__ = ["warm_up", "forget"]
 
 
 def warm_up(store: Store) -> float:
-    """Build (or read back) the search index, the requirement graph, the weighted similarity
-    and the transition graph of ``store``, and keep them beside it when it is on disk (unless
-    they are kept there already); the seconds it took."""
+    """Build (or read back) the search index, the requirement graph, the weighted similarity,
+    the role matrix, the transition graph and the skills market of ``store``, and keep them
+    beside it when it is on disk (unless they are kept there already); the seconds it
+    took."""
     started = time.perf_counter()
     search_index(store)
     G = cached_requirements_graph(store)
     weighted_matrix(G)
+    role_matrix(G)
     transition_graph(G)
+    skills_market(G)
     keep(store, G)
     return time.perf_counter() - started
 

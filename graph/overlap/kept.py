@@ -52,8 +52,9 @@ def _read_key(handle) -> object:
 
 
 def kept_key(store: Store) -> tuple | None:
-    """The key of the file kept beside ``store`` (sources' fingerprint, code digest), or
-    None when there is none or it cannot be read."""
+    """The key of the file kept beside ``store`` (sources' fingerprint, code digest, the
+    keys of the values kept with the graph), or None when there is none or it cannot be
+    read."""
     path = kept_path(store)
     if path is None or not path.is_file():
         return None
@@ -74,7 +75,8 @@ def load_kept(store: Store, fingerprint: str) -> nx.Graph | None:
         return None
     try:
         with path.open("rb") as handle:
-            if _read_key(handle) != (fingerprint, _code_digest()):
+            key = _read_key(handle)
+            if not isinstance(key, tuple) or key[:2] != (fingerprint, _code_digest()):
                 return None
             kept = pickle.load(handle)  # noqa: S301 - careerkg's own file
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
@@ -88,18 +90,19 @@ def load_kept(store: Store, fingerprint: str) -> nx.Graph | None:
 def keep(store: Store, G: nx.Graph) -> Path | None:
     """Write ``G`` (built by :func:`~careerkg.graph.overlap.model.cached_requirements_graph`,
     which records the sources it was read from) and the values computed from it so far
-    beside ``store``, unless the file there already holds them; the file, or None when the
+    beside ``store``, unless the file there already holds them (or more); the file, or None when the
     store is not on disk or its folder cannot be written."""
     path = kept_path(store)
     fingerprint = G.graph.get("fingerprint")
     if path is None or fingerprint is None:
         return None
-    key = (fingerprint, _code_digest())
-    if kept_key(store) == key:
-        return path
+    values = kept_values(G)
+    key = (fingerprint, _code_digest(), frozenset(values))
+    there = kept_key(store)
+    if there is not None and there[:2] == key[:2] and there[2] >= key[2]:
+        return path  # already kept, with as much
     data = (pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL)
-            + pickle.dumps({"graph": G, "values": kept_values(G)},
-                           protocol=pickle.HIGHEST_PROTOCOL))
+            + pickle.dumps({"graph": G, "values": values}, protocol=pickle.HIGHEST_PROTOCOL))
     try:
         return write_atomic(path, data)
     except OSError as error:
