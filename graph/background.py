@@ -25,6 +25,7 @@ import contextvars
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -32,7 +33,8 @@ from typing import TypeVar
 
 from .errors import StillPreparing
 
-__all__ = ["MAX_RUNNING", "deadline", "prepare", "remaining", "running"]
+__all__ = ["MAX_RUNNING", "deadline", "forget_store", "per_sources", "prepare", "remaining",
+           "running"]
 
 T = TypeVar("T")
 
@@ -149,3 +151,32 @@ def prepare(key: Hashable, build: Callable[[], T], *, what: str) -> T:
     except FutureTimeout:
         raise StillPreparing(what, time.monotonic() - asked,
                              retry_after=_retry_after(what, started)) from None
+
+
+_PER_SOURCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def per_sources(store, name: str, build: Callable[[], T], *, what: str) -> T:
+    """``build()``, once per ``store`` and set of its sources (its
+    :meth:`~careerkg.graph.store.Store.fingerprint`), through :func:`prepare`: for values
+    such as counts that every visitor of a page would otherwise compute again."""
+    fingerprint = store.fingerprint()
+    with _LOCK:
+        entry = _PER_SOURCES.get(store, {}).get(name)
+    if entry is not None and entry[0] == fingerprint:
+        return entry[1]
+
+    def compute() -> T:
+        value = build()
+        with _LOCK:
+            _PER_SOURCES.setdefault(store, {})[name] = (fingerprint, value)
+        return value
+
+    return prepare((id(store), name, fingerprint), compute, what=what)
+
+
+def forget_store(store) -> None:
+    """Forget the :func:`per_sources` values of ``store`` (after a change its sources do not
+    show: a raw SPARQL update)."""
+    with _LOCK:
+        _PER_SOURCES.pop(store, None)

@@ -10,20 +10,14 @@ bytes are those of :meth:`~careerkg.graph.store.Store.export` (``careerkg export
 
 from __future__ import annotations
 
-import threading
-import weakref
 from pathlib import Path
 
-from .background import prepare
+from .background import per_sources, prepare
 from .files import write_atomic
 from .formats import rdf_format
 from .store import Store
 
 __all__ = ["exported", "export_folder"]
-
-_MEMORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
 
 def export_folder(store: Store) -> Path | None:
     """The folder beside an on-disk store that keeps its exports (None otherwise)."""
@@ -36,33 +30,21 @@ def _file_name(fingerprint: str, fmt: str) -> str:
 
 def exported(store: Store, fmt: str = "turtle") -> Path | bytes:
     """``store``'s whole graph in ``fmt``: a file beside an on-disk store, or bytes."""
-    fingerprint = store.fingerprint()
+    what = f"the export of the whole graph ({rdf_format(fmt).name})"
     folder = export_folder(store)
-    if folder is not None:
-        path = folder / _file_name(fingerprint, fmt)
-        if path.is_file():
-            return path
-    else:
-        with _LOCK:
-            kept = _MEMORY.get(store, {}).get((fingerprint, fmt))
-        if kept is not None:
-            return kept
+    if folder is None:
+        return per_sources(store, f"export {fmt}", lambda: store.export(fmt), what=what)
+    fingerprint = store.fingerprint()
+    path = folder / _file_name(fingerprint, fmt)
+    if path.is_file():
+        return path
 
-    def write() -> Path | bytes:
-        data = store.export(fmt)
-        if folder is None:
-            with _LOCK:
-                mine = _MEMORY.setdefault(store, {})
-                for key in [k for k in mine if k[0] != fingerprint]:
-                    del mine[key]
-                mine[(fingerprint, fmt)] = data
-            return data
+    def write() -> Path:
         folder.mkdir(exist_ok=True)
-        written = write_atomic(folder / _file_name(fingerprint, fmt), data)
+        written = write_atomic(path, store.export(fmt))
         for old in folder.glob("careerkg-*"):  # exports of earlier sources
             if not old.name.startswith(f"careerkg-{fingerprint[:16]}."):
                 old.unlink(missing_ok=True)
         return written
 
-    return prepare((id(store), "export", fingerprint, fmt), write,
-                   what=f"the export of the whole graph ({rdf_format(fmt).name})")
+    return prepare((id(store), "export", fingerprint, fmt), write, what=what)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 
+from .background import forget_store
 from .exported import export_folder
 from .overlap import cached_requirements_graph, clear_cache, role_matrix, skills_market
 from .overlap.kept import keep, kept_path
@@ -43,6 +44,7 @@ def forget(store: Store) -> None:
     change its sources do not show (a raw SPARQL update): the next use derives it anew."""
     clear_cache(store)
     clear_search_cache(store)
+    forget_store(store)
     for path in (kept_path(store), index_path(store)):
         if path is not None:
             path.unlink(missing_ok=True)

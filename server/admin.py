@@ -44,7 +44,6 @@ from careerkg.graph.warm import forget
 
 from .errors import HttpProblem
 from .logs import client_address
-from .sparql_endpoint import forget_sizes
 from .state import store
 
 __all__ = ["bp", "configured_token", "MIN_TOKEN_LENGTH", "UPLOAD_FORMATS"]
@@ -164,7 +163,6 @@ def update():
     kg = store()
     kg.update(text)
     forget(kg)  # a raw update does not change the sources the caches are keyed on
-    forget_sizes(kg)
     _done("update", started, length=len(text))
     return jsonify({"status": "ok", "seconds": round(time.monotonic() - started, 3)})
 

@@ -12,9 +12,6 @@ with 303 to the query page, which shows the answer as a table.
 
 from __future__ import annotations
 
-import threading
-import weakref
-
 import pyoxigraph as ox
 from flask import Blueprint, redirect, request, url_for
 
@@ -22,7 +19,7 @@ from careerkg.graph import background
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.namespaces import DCT, RDF, REGISTRY_GRAPH, SD, VOID, XSD
 from careerkg.graph.namespaces import FORMATS as W3C_FORMATS
-from careerkg.graph.store import DEFAULT_GRAPH_NAMES, Store
+from careerkg.graph.store import DEFAULT_GRAPH_NAMES
 
 from .errors import HttpProblem, UpdateRefused
 from .negotiation import (
@@ -161,42 +158,25 @@ def _read_query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     )
 
 
-#: store → (its fingerprint, its sizes): counting every triple takes seconds on the full graph.
-_SIZES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_SIZES_LOCK = threading.Lock()
 #: Seconds the counts may take (careerkg's own queries, linear in the data, run once).
 COUNT_TIMEOUT = 300.0
 
 
 def _dataset_sizes() -> tuple[int, dict[str, int]]:
     """Triples in the default graph and in each named graph, counted as queries see them:
-    once per set of sources (in the background for a request with a time limit)."""
+    once per set of sources (counting every triple takes seconds on the full graph)."""
     kg = store()
-    fingerprint = kg.fingerprint()
-    with _SIZES_LOCK:
-        entry = _SIZES.get(kg)
-    if entry is not None and entry[0] == fingerprint:
-        return entry[1]
 
     def count() -> tuple[int, dict[str, int]]:
         default = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=COUNT_TIMEOUT)
         named = kg.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
             timeout=COUNT_TIMEOUT)
-        sizes = (int(default.rows[0][0].value),
-                 {row[0].value: int(row[1].value) for row in named.rows})
-        with _SIZES_LOCK:
-            _SIZES[kg] = (fingerprint, sizes)
-        return sizes
+        return (int(default.rows[0][0].value),
+                {row[0].value: int(row[1].value) for row in named.rows})
 
-    return background.prepare((id(kg), "dataset sizes", fingerprint), count,
-                              what="the count of the graph's triples")
-
-
-def forget_sizes(kg: Store) -> None:
-    """Count again next time (after a raw update, which the sources do not show)."""
-    with _SIZES_LOCK:
-        _SIZES.pop(kg, None)
+    return background.per_sources(kg, "dataset sizes", count,
+                                  what="the count of the graph's triples")
 
 
 def service_description():

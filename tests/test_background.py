@@ -327,9 +327,7 @@ def test_the_counts_are_kept_and_a_raw_update_makes_them_counted_again(tmp_path)
         warm_up(store)
         assert kept.kept_path(store).is_file()
         before = _void_default_size(client)
-        from careerkg.server import sparql_endpoint
-
-        assert store in sparql_endpoint._SIZES  # counted once, kept
+        assert "dataset sizes" in background._PER_SOURCES[store]  # counted once, kept
         insert = "INSERT DATA { GRAPH <urn:x:admin> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
         answer = client.post("/admin/update", headers=AUTH, data=insert,
                              content_type="application/sparql-update")
