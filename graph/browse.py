@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .background import per_sources
 from .namespaces import CKG, RDFS, SKOS
 from .roles import headline_wage, role_family
 from .salaries import salary_figures
@@ -59,6 +60,12 @@ def _page(items: list[dict], page: int, per_page: int) -> Listing:
 
 
 def _all_roles(store: Store) -> list[dict]:
+    """Every role with its label, codes and family, by label (once per set of sources)."""
+    return per_sources(store, "all roles", lambda: _read_roles(store),
+                       what="the list of all roles")
+
+
+def _read_roles(store: Store) -> list[dict]:
     rows = store.query(f"""SELECT ?role (SAMPLE(?roleLabel) AS ?label)
   (GROUP_CONCAT(DISTINCT STR(?code); separator="\\u001f") AS ?codes)
   (GROUP_CONCAT(DISTINCT STR(?match); separator="\\u001f") AS ?matches) WHERE {{

@@ -12,23 +12,28 @@ import shutil
 import time
 
 from .background import forget_store
+from .browse import browse_roles
 from .exported import export_folder
 from .overlap import cached_requirements_graph, clear_cache, role_matrix, skills_market
 from .overlap.kept import keep, kept_path
 from .overlap.transitions import transition_graph
 from .overlap.weighted import weighted_matrix
 from .search import clear_search_cache, index_path, search_index
+from .stats import dataset_sizes, graph_counts
 from .store import Store
 
 __all__ = ["warm_up", "forget"]
 
 
 def warm_up(store: Store) -> float:
-    """Build (or read back) the search index, the requirement graph, the weighted similarity,
-    the role matrix, the transition graph and the skills market of ``store``, and keep them
-    beside it when it is on disk (unless they are kept there already); the seconds it
-    took."""
+    """Count what the home page and the service description show; build (or read back) the
+    search index, the requirement graph, the weighted similarity, the role matrix, the
+    transition graph and the skills market of ``store``, and keep them beside it when it is
+    on disk (unless they are kept there already); the seconds it took."""
     started = time.perf_counter()
+    graph_counts(store)  # the home page's figures,
+    browse_roles(store)  # its role list and families,
+    dataset_sizes(store)  # the service description's counts
     search_index(store)
     G = cached_requirements_graph(store)
     weighted_matrix(G)

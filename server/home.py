@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from careerkg.graph.background import per_sources
 from careerkg.graph.browse import browse_roles
 from careerkg.graph.library import load_library
 from careerkg.graph.namespaces import ID
@@ -25,15 +24,12 @@ DATA_FAMILY = "15"
 @bp.route("/")
 def index():
     """The home page."""
-    kg = store()
-    roles, counts = per_sources(
-        kg, "home page", lambda: (browse_roles(kg, per_page=100_000), graph_counts(kg)),
-        what="the home page's counts")
+    roles = browse_roles(store(), per_page=100_000)
     own = [r for r in roles.items if r["iri"].startswith(ID + "role/")]
     families = {key: (name, n) for key, name, n in roles.families}
     return render_template(
         "home.html",
-        counts=counts,
+        counts=graph_counts(store()),
         sources=store().sources(),
         own_roles=own,
         total_roles=roles.total,

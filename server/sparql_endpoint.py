@@ -15,10 +15,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, redirect, request, url_for
 
-from careerkg.graph import background
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS
 from careerkg.graph.namespaces import DCT, RDF, REGISTRY_GRAPH, SD, VOID, XSD
 from careerkg.graph.namespaces import FORMATS as W3C_FORMATS
+from careerkg.graph.stats import dataset_sizes
 from careerkg.graph.store import DEFAULT_GRAPH_NAMES
 
 from .errors import HttpProblem, UpdateRefused
@@ -158,27 +158,6 @@ def _read_query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     )
 
 
-#: Seconds the counts may take (careerkg's own queries, linear in the data, run once).
-COUNT_TIMEOUT = 300.0
-
-
-def _dataset_sizes() -> tuple[int, dict[str, int]]:
-    """Triples in the default graph and in each named graph, counted as queries see them:
-    once per set of sources (counting every triple takes seconds on the full graph)."""
-    kg = store()
-
-    def count() -> tuple[int, dict[str, int]]:
-        default = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=COUNT_TIMEOUT)
-        named = kg.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-            timeout=COUNT_TIMEOUT)
-        return (int(default.rows[0][0].value),
-                {row[0].value: int(row[1].value) for row in named.rows})
-
-    return background.per_sources(kg, "dataset sizes", count,
-                                  what="the count of the graph's triples")
-
-
 def service_description():
     """The SPARQL service description of this endpoint (Turtle unless asked otherwise)."""
     fmt = choose_format(GRAPH_OFFERS)
@@ -213,7 +192,7 @@ def service_description():
     ]
     dataset = ox.BlankNode()
     default_graph = ox.BlankNode()
-    default_size, graph_sizes = _dataset_sizes()
+    default_size, graph_sizes = dataset_sizes(store())
     titles = {source.graph: source.title for source in store().sources()}
     titles[REGISTRY_GRAPH] = "careerkg source registry (which graph holds each source)"
     triples += [
