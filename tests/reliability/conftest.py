@@ -143,12 +143,6 @@ def kill_tree(pid: int) -> None:
 #: The graphs the suite runs on: the seed (built into every store) and the full graph
 #: (``careerkg build`` of the repository's data/, the ``full_store`` fixture).
 GRAPHS = ["seed", "full"]
-#: What a module runs on whose full-graph run is known to fail (``GRAPHS`` in the module):
-#: the seed always, the full graph when ``CAREERKG_RELIABILITY_FULL`` is set.  Fuzzing and
-#: load on the full graph find request-thread work without a time limit (the first
-#: ``/api/overlap``, ``/export``, ``/api/overlap-graph``, the service description's counts),
-#: written up in docs/deployment.md; they run in CI again once those are bounded.
-FULL_ON_REQUEST = ["seed"] + (["full"] if os.environ.get("CAREERKG_RELIABILITY_FULL") else [])
 
 
 def pytest_generate_tests(metafunc):

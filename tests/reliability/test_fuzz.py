@@ -22,11 +22,6 @@ from careerkg.graph.executor import IsolatedStore, PoolConfig
 from careerkg.graph.store import OxigraphStore
 from careerkg.server import create_app
 
-from .conftest import FULL_ON_REQUEST
-
-#: The full graph's run finds unbounded request work (see FULL_ON_REQUEST): on request.
-GRAPHS = FULL_ON_REQUEST
-
 TOKEN = "fuzzing-admin-token-0123456789abcdef"
 TIMEOUT = 2.0
 #: Examples per route on each graph, and for the mixed run over every route at once ten

@@ -20,10 +20,7 @@ from collections import Counter
 import requests
 from conftest import LiveServer, wait_until
 
-from .conftest import FULL_ON_REQUEST, STARTUP, busy_processes, store_options, tree
-
-#: The full graph's run finds unbounded request work (see FULL_ON_REQUEST): on request.
-GRAPHS = FULL_ON_REQUEST
+from .conftest import STARTUP, busy_processes, store_options, tree
 
 #: On each graph: seconds of load (CAREERKG_LOAD_SECONDS, CAREERKG_LOAD_FULL_SECONDS to change
 #: them) and clients — light, runaway, and one flooder: 17 on the seed, 32 on the full graph.
@@ -31,7 +28,24 @@ DURATION = {"seed": float(os.environ.get("CAREERKG_LOAD_SECONDS", "15")),
             "full": float(os.environ.get("CAREERKG_LOAD_FULL_SECONDS", "60"))}
 LIGHT_CLIENTS = {"seed": 14, "full": 28}
 RUNAWAY_CLIENTS = {"seed": 2, "full": 3}
-TIMEOUT = 2.0
+#: Connections the flooder sends on at once.  On the full graph the server's 16 threads are
+#: busy with the other clients, so a flooder waiting for each answer never gets past its
+#: rate (measured: 1 or 4 connections, ~9 answers a second, no 429); with 8 it goes past
+#: its concurrency limit (MAX_CONCURRENT_PER_CLIENT, 4 in progress) and is held back.
+FLOOD_CONNECTIONS = {"seed": 1, "full": 8}
+#: Light latency at the 95th percentile, at most (s), and light requests per client and
+#: second, at least: the full graph's light workload is heavier (the role list alone is a
+#: 734 KB answer; the role page reads ~100 times more data), on the same 2 cores.
+LIGHT_P95 = {"seed": 2.0, "full": 5.0}
+#: Seconds past the time limit by which a runaway's 503 arrives, at most: on the full graph
+#: its request also waits for one of the server's 16 threads (36 connections at once).
+RUNAWAY_SLACK = {"seed": 1.5, "full": 4.0}
+LIGHT_RATE = {"seed": 1.0, "full": 0.5}
+#: The query time limit: short on the seed, so that runaways come back often; on the full
+#: graph the default a deployment has (10 s) — with 2 s, a light query whose answer is the
+#: 4,000 roles with their labels (0.1 s alone) was stopped now and then with 32 clients on
+#: 2 cores.
+TIMEOUT = {"seed": 2.0, "full": 10.0}
 #: Extra query workers stop after this long idle (the server's WORKER_IDLE_TIMEOUT).
 IDLE_TIMEOUT = 1.0
 #: Per client: a burst of RATE requests, refilled at RATE per second.
@@ -54,7 +68,8 @@ LIGHT = [
 
 
 def test_mixed_load_with_runaways_and_a_flooder(graph, figures):
-    server = LiveServer(*store_options(graph), "--timeout", str(TIMEOUT), "--trusted-proxies",
+    server = LiveServer(*store_options(graph), "--timeout", str(TIMEOUT[graph[0]]),
+                        "--trusted-proxies",
                         "1", env={"CAREERKG_RATE_LIMIT": str(RATE), "CAREERKG_RATE_PERIOD": "1",
                                   "CAREERKG_ACCESS_LOG": "off",
                                   "CAREERKG_WORKER_IDLE_TIMEOUT": str(IDLE_TIMEOUT),
@@ -64,8 +79,7 @@ def test_mixed_load_with_runaways_and_a_flooder(graph, figures):
         # as a deployment does: traffic once the health report says the caches are warm
         wait_until(lambda: _warm(server), timeout=STARTUP, interval=0.5,
                    what="the server's warm-up (/healthz warm_up: done)")
-        _run(server, figures, DURATION[graph[0]], LIGHT_CLIENTS[graph[0]],
-             RUNAWAY_CLIENTS[graph[0]])
+        _run(server, figures, graph[0])
     finally:
         server.close()
 
@@ -76,8 +90,9 @@ def _warm(server: LiveServer) -> bool:
     return state == "done"
 
 
-def _run(server: LiveServer, figures, duration: float, light_clients: int,
-         runaway_clients: int) -> None:
+def _run(server: LiveServer, figures, graph: str) -> None:
+    duration, light_clients = DURATION[graph], LIGHT_CLIENTS[graph]
+    runaway_clients = RUNAWAY_CLIENTS[graph]
     stop = time.monotonic() + duration
     lock = threading.Lock()
     light_latency: list[float] = []
@@ -134,7 +149,7 @@ def _run(server: LiveServer, figures, duration: float, light_clients: int,
 
     threads = [threading.Thread(target=light, args=(i,)) for i in range(light_clients)]
     threads += [threading.Thread(target=runaway, args=(i,)) for i in range(runaway_clients)]
-    threads.append(threading.Thread(target=flooder))
+    threads += [threading.Thread(target=flooder) for _ in range(FLOOD_CONNECTIONS[graph])]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -144,6 +159,7 @@ def _run(server: LiveServer, figures, duration: float, light_clients: int,
     p95 = statistics.quantiles(light_latency, n=20)[-1]
     figures.update({
         "clients": light_clients + runaway_clients + 1,
+        "flood connections": FLOOD_CONNECTIONS[graph],
         "seconds": duration,
         "requests": sum(statuses.values()),
         "light requests": len(light_latency),
@@ -151,12 +167,14 @@ def _run(server: LiveServer, figures, duration: float, light_clients: int,
         "light p50 ms": round(statistics.median(light_latency) * 1000, 1),
         "light p95 ms": round(p95 * 1000, 1),
         "runaways stopped": statuses[f"runaway {503}"],
+        "slowest runaway s": round(max(runaway_times), 2) if runaway_times else None,
         "flood 429s": statuses[f"flood {429}"],
     })
     assert unexpected == [], unexpected[:10]
-    assert len(light_latency) > light_clients * duration  # more than one a second each
-    assert p95 < 2.0, p95
-    assert runaway_times and max(runaway_times) < TIMEOUT + 1.5, max(runaway_times)
+    assert len(light_latency) > LIGHT_RATE[graph] * light_clients * duration
+    assert p95 < LIGHT_P95[graph], p95
+    assert runaway_times and max(runaway_times) < TIMEOUT[graph] + RUNAWAY_SLACK[graph], (
+        max(runaway_times))
     assert statuses["flood 429"] > 0 and statuses["flood 200"] > 0
     assert not [s for s in statuses if s.split()[1].startswith("5") and
                 not s.startswith("runaway")], statuses
