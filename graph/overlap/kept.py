@@ -47,43 +47,45 @@ def kept_path(store: Store) -> Path | None:
     return store.beside(SUFFIX)
 
 
-def _read_key(handle) -> object:
-    return pickle.load(handle)  # noqa: S301 - careerkg's own file (see the module docstring)
+#: What reading a damaged or foreign file may raise.
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError)
+
+
+def _read(store: Store, accept=None) -> tuple[tuple, dict | None] | None:
+    """``(key, payload)`` of the file kept beside ``store``: its key, and the graph with its
+    values when ``accept(key)`` says so (else None); None when there is no readable file."""
+    path = kept_path(store)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            key = pickle.load(handle)  # noqa: S301 - careerkg's own file (module docstring)
+            if not isinstance(key, tuple):
+                return None
+            payload = pickle.load(handle) if accept is not None and accept(key) else None  # noqa: S301
+    except _UNREADABLE as error:
+        log.warning("ignoring %s: %s", path, error)
+        return None
+    return key, payload
 
 
 def kept_key(store: Store) -> tuple | None:
     """The key of the file kept beside ``store`` (sources' fingerprint, code digest, the
     keys of the values kept with the graph), or None when there is none or it cannot be
     read."""
-    path = kept_path(store)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as handle:
-            key = _read_key(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return key if isinstance(key, tuple) else None
+    found = _read(store)
+    return None if found is None else found[0]
 
 
 def load_kept(store: Store, fingerprint: str) -> nx.Graph | None:
     """The graph kept beside ``store`` for its sources as they are now (``fingerprint``,
     :meth:`~careerkg.graph.store.Store.fingerprint`), with its computed values restored, or
     None."""
-    path = kept_path(store)
-    if path is None or not path.is_file():
+    found = _read(store, accept=lambda key: key[:2] == (fingerprint, _code_digest()))
+    if found is None or found[1] is None:
         return None
-    try:
-        with path.open("rb") as handle:
-            key = _read_key(handle)
-            if not isinstance(key, tuple) or key[:2] != (fingerprint, _code_digest()):
-                return None
-            kept = pickle.load(handle)  # noqa: S301 - careerkg's own file
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
-        log.warning("ignoring %s: %s", path, error)
-        return None
-    G = kept["graph"]
-    restore(G, kept["values"])
+    G = found[1]["graph"]
+    restore(G, found[1]["values"])
     return G
 
 
