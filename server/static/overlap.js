@@ -246,38 +246,48 @@
         group: "nodes", position: { x: n.x, y: n.y },
         data: {
           id: n.id, label: n.label || n.id, colour: n.colour || "#9aa5ad",
-          community: n.community, strength: n.strength || 0, hub: n.hub ? 1 : 0,
-          center: n.center ? 1 : 0, href: n.href || "", codes: (n.codes || []).join(", ")
+          community: n.community, hub: n.hub ? 1 : 0, center: n.center ? 1 : 0,
+          href: n.href || "", codes: (n.codes || []).join(", ")
         }
       };
     });
   }
 
+  // An edge's source and target are positions in data.nodes.  Edges are 0.5 to 4 px wide
+  // by weight, computed here once (a style mapper would be evaluated per edge by Cytoscape).
   function networkEdges(data) {
     return data.edges.map(function (e, i) {
-      return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target,
-                                       weight: e.weight } };
+      return { group: "edges", data: { id: "e" + i, source: data.nodes[e.source].id,
+                                       target: data.nodes[e.target].id, weight: e.weight,
+                                       width: 0.5 + 3.5 * e.weight } };
     });
   }
+
+  // Labels cost Cytoscape a text measure each: in a big network only hubs, matches of the
+  // search and nodes given the class "labelled" (by labelWhenZoomed) carry one.  A label
+  // is drawn once its size on the screen (font size x zoom) is READABLE pixels or more.
+  var LABEL_FONT = 9, READABLE = 9;
 
   function networkStyles(count) {
     var small = count <= 80;
     return [
       { selector: "node", style: {
-        "background-color": "data(colour)", width: 14, height: 14, label: "data(label)",
-        "font-size": small ? 11 : 9, color: "#1d2327", "text-valign": "bottom",
-        "text-margin-y": 2, "min-zoomed-font-size": small ? 0 : 9,
+        "background-color": "data(colour)", width: 14, height: 14,
+        "font-size": small ? 11 : LABEL_FONT, color: "#1d2327", "text-valign": "bottom",
+        "text-margin-y": 2, "min-zoomed-font-size": small ? 0 : READABLE,
         // wrapping and a backdrop cost a measure per label: only for small networks
         "text-wrap": small ? "wrap" : "none", "text-max-width": 110,
         "text-background-color": "#fff", "text-background-opacity": small ? 0.7 : 0
       } },
+      { selector: small ? "node" : "node[hub = 1], node.labelled, node.match",
+        style: { label: "data(label)" } },
       { selector: "node[hub = 1]", style: {
         width: 20, height: 20, "font-size": small ? 12 : 14, "font-weight": "bold",
         "min-zoomed-font-size": 0, "z-index": 10
       } },
       { selector: "node[center = 1]", style: { "border-width": 4, "border-color": "#e8b84a" } },
       { selector: "edge", style: {
-        width: "mapData(weight, 0, 1, 0.5, 4)", "line-color": "#b7c2ca", opacity: 0.7,
+        width: "data(width)", "line-color": "#b7c2ca", opacity: 0.7,
         "curve-style": "haystack"  // straight lines, Cytoscape's cheapest edges
       } },
       { selector: ".faded", style: { opacity: 0.12 } },
@@ -285,6 +295,53 @@
                                      "min-zoomed-font-size": 0 } },
       { selector: "node:selected", style: { "border-width": 3, "border-color": "#0b63a8" } }
     ];
+  }
+
+  // Once zoomed in far enough for a label to be read, the nodes on the screen get theirs
+  // (a few hundred at most at that zoom); they keep them.
+  function labelWhenZoomed(cy) {
+    var pending = false;
+    function update() {
+      pending = false;
+      if (cy.zoom() * LABEL_FONT < READABLE) {
+        return;
+      }
+      var box = cy.extent();
+      cy.batch(function () {
+        cy.nodes().forEach(function (n) {
+          var p = n.position();
+          if (p.x >= box.x1 && p.x <= box.x2 && p.y >= box.y1 && p.y <= box.y2 &&
+              !n.hasClass("labelled")) {
+            n.addClass("labelled");
+          }
+        });
+      });
+    }
+    cy.on("viewport", function () {
+      if (!pending) {
+        pending = true;
+        window.setTimeout(update, 120);
+      }
+    });
+  }
+
+  // The zoom and pan that fit the nodes' positions in the container, so that Cytoscape does
+  // not measure every element's bounding box before the first frame.
+  function fitted(data, margin, minZoom, maxZoom) {
+    var x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    data.nodes.forEach(function (n) {
+      x1 = Math.min(x1, n.x); x2 = Math.max(x2, n.x);
+      y1 = Math.min(y1, n.y); y2 = Math.max(y2, n.y);
+    });
+    var width = container.clientWidth, height = container.clientHeight;
+    if (!data.nodes.length || !width || !height) {
+      return null;
+    }
+    var zoom = Math.min((width - 2 * margin) / Math.max(x2 - x1, 1),
+                        (height - 2 * margin) / Math.max(y2 - y1, 1));
+    zoom = Math.max(minZoom, Math.min(maxZoom, zoom));
+    return { zoom: zoom, pan: { x: (width - zoom * (x1 + x2)) / 2,
+                                y: (height - zoom * (y1 + y2)) / 2 } };
   }
 
   function describeRole(node) {
@@ -309,16 +366,21 @@
     var started = window.performance.now();
     container.textContent = "";
     var big = data.nodes.length > 300;
+    var minZoom = 0.05, maxZoom = 5;
+    // a margin of a hub's size and a label's height around the outermost nodes
+    var view = fitted(data, 30, minZoom, maxZoom);
     var cy = window.cytoscape({
       container: container,
       elements: networkNodes(data).concat(networkEdges(data)),
       style: networkStyles(data.nodes.length),
-      layout: { name: "preset", fit: true, padding: 20 },
-      minZoom: 0.05, maxZoom: 5,
+      layout: view ? { name: "preset", fit: false } : { name: "preset", fit: true, padding: 20 },
+      zoom: view ? view.zoom : 1, pan: view ? view.pan : { x: 0, y: 0 },
+      minZoom: minZoom, maxZoom: maxZoom,
       hideEdgesOnViewport: big, textureOnViewport: big, pixelRatio: big ? 1 : "auto"
     });
     wire(cy, describeRole);
     searcher(cy);
+    labelWhenZoomed(cy);
     document.getElementById("overlap-tools").hidden = false;
     var timing = { fetched: fetched, started: started, built: window.performance.now() };
     window.careerkgOverlap = { cy: cy, settings: settings, timing: timing };
@@ -340,7 +402,7 @@
     return;
   }
   say("Loading the network…");
-  fetch(settings.graph, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+  fetch(settings.graph, { credentials: "same-origin" })
     .then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) {
