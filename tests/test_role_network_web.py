@@ -178,9 +178,28 @@ def test_every_role_draws_and_stays_responsive(page, page_log, onet_server):
     cy = "window.careerkgOverlap.cy"
     assert page.evaluate(f"{cy}.nodes().length") == len(expected["nodes"]) > 1000
     ids = [n["id"] for n in expected["nodes"]]
-    drawn = page.evaluate(f"{cy}.edges().map(e => [e.data('source'), e.data('target')])")
-    assert sorted(map(tuple, drawn)) == sorted(
-        (ids[e["source"]], ids[e["target"]]) for e in expected["edges"])
+    # the links are lines on a canvas under Cytoscape's, as large as the drawing, with
+    # every edge of the JSON; the tooltip's count of links is the role's edges in the JSON
+    layer = "window.careerkgOverlap.links"
+    assert page.evaluate(f"{layer}.count") == len(expected["edges"])
+    box = page.locator("#overlap-graph").bounding_box()
+    size = page.evaluate(f"[{layer}.canvas.clientWidth, {layer}.canvas.clientHeight]")
+    assert abs(size[0] - (box["width"] - 2)) <= 1 and abs(size[1] - (box["height"] - 2)) <= 1
+    # how many pixels the lines cover, and their mean opacity (0-255)
+    ink = f"""() => {{ const c = {layer}.canvas;
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let inked = 0, sum = 0;
+        for (let i = 3; i < pixels.length; i += 4) {{
+          if (pixels[i] > 0) {{ inked++; sum += pixels[i]; }} }}
+        return [inked, inked ? sum / inked : 0]; }}"""
+    inked, alpha = page.evaluate(ink)
+    assert inked > 10000 and alpha > 20
+    degree = {i: 0 for i in range(len(ids))}
+    for e in expected["edges"]:
+        degree[e["source"]] += 1
+        degree[e["target"]] += 1
+    counted = page.evaluate(f"{cy}.nodes().map(n => [n.id(), n.data('links')])")
+    assert dict(counted) == {ids[i]: n for i, n in degree.items()}
     hubs = page.evaluate(f"{cy}.nodes('[hub = 1]').map(n => n.data('label'))")
     assert len(hubs) >= expected["graph"]["communities"] and all(hubs)
     assert page.evaluate(PING) < 1000
@@ -201,9 +220,18 @@ def test_every_role_draws_and_stays_responsive(page, page_log, onet_server):
                            arg=other["id"])
     assert page.evaluate(label_of, other["id"]) == other["label"]
     assert page.evaluate(f"{cy}.nodes('.labelled').length") < len(ids) / 2
-    # the search finds a role; a click on it opens its page
+    # the search finds a role, and the links fade with the other roles; a click on it opens
+    # its page
     page.fill("#node-search", "data scientists")
     assert page.text_content("#search-count") == "1 found"
+    frame = "() => new Promise(done => requestAnimationFrame(() => done()))"
+    page.evaluate(frame)
+    faded = page.evaluate(ink)
+    page.fill("#node-search", "")  # the same view, nothing faded
+    page.evaluate(frame)
+    shown = page.evaluate(ink)
+    assert faded[0] > 0 and faded[1] * 3 < shown[1]  # opacity 0.12, not 0.7
+    page.fill("#node-search", "data scientists")
     target = next(n for n in expected["nodes"] if DS_CODE in n["codes"])
     box = page.evaluate(
         """(id) => { const cy = window.careerkgOverlap.cy; const node = cy.getElementById(id);

@@ -3,6 +3,8 @@
  * The page's settings (a JSON block) name the URL of the view as node-link JSON
  * (/api/overlap-graph?format=json&...), whose nodes carry label, kind, layer, status
  * (role / shared / specific), category, degree and href (their page on this server).
+ * The role network (mode "network") reads /api/role-network instead: roles laid out by the
+ * server, drawn by Cytoscape.js, their links drawn on a canvas layer under it (linkLayer).
  * Text from the graph is only ever drawn on the canvas or set with textContent.
  * window.careerkgOverlap.cy is the Cytoscape instance (for the console and the tests).
  */
@@ -139,11 +141,15 @@
     };
   }
 
-  function searcher(cy) {
+  // onSearch (optional) is told the text searched for ("" when the box is emptied).
+  function searcher(cy, onSearch) {
     var input = document.getElementById("node-search");
     var count = document.getElementById("search-count");
     input.addEventListener("input", function () {
       var text = input.value.trim().toLowerCase();
+      if (onSearch) {
+        onSearch(text);
+      }
       cy.batch(function () {
         cy.elements().removeClass("faded match");
         if (!text) {
@@ -239,28 +245,91 @@
 
   // -- the role network (settings.mode === "network"): positions come from the server, so
   // drawing is a preset layout; labels of hub roles show at any zoom, the others once
-  // zoomed in far enough to read them.
+  // zoomed in far enough to read them.  An edge's source and target are positions in
+  // data.nodes.
   function networkNodes(data) {
-    return data.nodes.map(function (n) {
+    var links = data.nodes.map(function () { return 0; });
+    data.edges.forEach(function (e) {
+      links[e.source] += 1;
+      links[e.target] += 1;
+    });
+    return data.nodes.map(function (n, i) {
       return {
         group: "nodes", position: { x: n.x, y: n.y },
         data: {
           id: n.id, label: n.label || n.id, colour: n.colour || "#9aa5ad",
           community: n.community, hub: n.hub ? 1 : 0, center: n.center ? 1 : 0,
-          href: n.href || "", codes: (n.codes || []).join(", ")
+          href: n.href || "", codes: (n.codes || []).join(", "), links: links[i]
         }
       };
     });
   }
 
-  // An edge's source and target are positions in data.nodes.  Edges are 0.5 to 4 px wide
-  // by weight, computed here once (a style mapper would be evaluated per edge by Cytoscape).
-  function networkEdges(data) {
-    return data.edges.map(function (e, i) {
-      return { group: "edges", data: { id: "e" + i, source: data.nodes[e.source].id,
-                                       target: data.nodes[e.target].id, weight: e.weight,
-                                       width: 0.5 + 3.5 * e.weight } };
+  // The links are drawn on a canvas of their own under Cytoscape's, not as Cytoscape
+  // edges: a few thousand edges are most of Cytoscape's work before its first frame (a
+  // style, a projection and a cached drawing each), while the lines alone take a few
+  // milliseconds.  Straight lines 0.5 to 4 wide by weight (in the graph's units, so they
+  // scale with the zoom, as Cytoscape's would), in one path per width; the layer follows
+  // Cytoscape's pan and zoom and fades while a search highlights roles.
+  function linkLayer(cy, data) {
+    var canvas = document.createElement("canvas");
+    canvas.className = "link-layer";
+    canvas.setAttribute("aria-hidden", "true");
+    container.insertBefore(canvas, container.firstChild);
+    var byWidth = {};
+    data.edges.forEach(function (e) {
+      var width = (Math.round((0.5 + 3.5 * e.weight) * 4) / 4).toFixed(2);
+      (byWidth[width] = byWidth[width] || []).push(data.nodes[e.source], data.nodes[e.target]);
     });
+    var faded = false, pending = false;
+
+    function draw() {
+      pending = false;
+      var ratio = window.devicePixelRatio || 1;
+      var width = container.clientWidth, height = container.clientHeight;
+      if (canvas.width !== Math.round(width * ratio) ||
+          canvas.height !== Math.round(height * ratio)) {
+        canvas.width = Math.round(width * ratio);
+        canvas.height = Math.round(height * ratio);
+        canvas.style.width = width + "px";
+        canvas.style.height = height + "px";
+      }
+      var context = canvas.getContext("2d");
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      var zoom = cy.zoom(), pan = cy.pan();
+      context.setTransform(zoom * ratio, 0, 0, zoom * ratio, pan.x * ratio, pan.y * ratio);
+      context.strokeStyle = "#b7c2ca";
+      context.globalAlpha = faded ? 0.12 : 0.7;
+      Object.keys(byWidth).forEach(function (lineWidth) {
+        var ends = byWidth[lineWidth];
+        context.lineWidth = Number(lineWidth);
+        context.beginPath();
+        for (var i = 0; i < ends.length; i += 2) {
+          context.moveTo(ends[i].x, ends[i].y);
+          context.lineTo(ends[i + 1].x, ends[i + 1].y);
+        }
+        context.stroke();
+      });
+    }
+
+    function later() {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(draw);
+      }
+    }
+    cy.on("viewport resize", later);
+    window.addEventListener("resize", later);
+    draw();
+    return {
+      canvas: canvas,
+      count: data.edges.length,
+      fade: function (on) {
+        faded = on;
+        later();
+      }
+    };
   }
 
   // Labels cost Cytoscape a text measure each: in a big network only hubs, matches of the
@@ -286,10 +355,6 @@
         "min-zoomed-font-size": 0, "z-index": 10
       } },
       { selector: "node[center = 1]", style: { "border-width": 4, "border-color": "#e8b84a" } },
-      { selector: "edge", style: {
-        width: "data(width)", "line-color": "#b7c2ca", opacity: 0.7,
-        "curve-style": "haystack"  // straight lines, Cytoscape's cheapest edges
-      } },
       { selector: ".faded", style: { opacity: 0.12 } },
       { selector: ".match", style: { "border-width": 3, "border-color": "#d9534f",
                                      "min-zoomed-font-size": 0 } },
@@ -349,7 +414,7 @@
     if (node.data("codes")) {
       parts.push(node.data("codes"));
     }
-    parts.push(node.degree() + " links, community " + (node.data("community") + 1));
+    parts.push(node.data("links") + " links, community " + (node.data("community") + 1));
     return parts.join(" — ") + ". Click to open its page.";
   }
 
@@ -371,19 +436,20 @@
     var view = fitted(data, 30, minZoom, maxZoom);
     var cy = window.cytoscape({
       container: container,
-      elements: networkNodes(data).concat(networkEdges(data)),
+      elements: networkNodes(data),
       style: networkStyles(data.nodes.length),
       layout: view ? { name: "preset", fit: false } : { name: "preset", fit: true, padding: 20 },
       zoom: view ? view.zoom : 1, pan: view ? view.pan : { x: 0, y: 0 },
       minZoom: minZoom, maxZoom: maxZoom,
-      hideEdgesOnViewport: big, textureOnViewport: big, pixelRatio: big ? 1 : "auto"
+      pixelRatio: big ? 1 : "auto"
     });
+    var links = linkLayer(cy, data);
     wire(cy, describeRole);
-    searcher(cy);
+    searcher(cy, function (text) { links.fade(text !== ""); });
     labelWhenZoomed(cy);
     document.getElementById("overlap-tools").hidden = false;
     var timing = { fetched: fetched, started: started, built: window.performance.now() };
-    window.careerkgOverlap = { cy: cy, settings: settings, timing: timing };
+    window.careerkgOverlap = { cy: cy, settings: settings, timing: timing, links: links };
 
     cy.ready(function () {
       // The first frame after the draw: the view is on the screen.
