@@ -200,6 +200,10 @@ def test_every_role_draws_and_stays_responsive(page, page_log, onet_server):
         degree[e["target"]] += 1
     counted = page.evaluate(f"{cy}.nodes().map(n => [n.id(), n.data('links')])")
     assert dict(counted) == {ids[i]: n for i, n in degree.items()}
+    # the table under the drawing (read after the script ran) has its community colours
+    swatch = page.locator(".nearest-table .swatch").first
+    assert swatch.evaluate("el => getComputedStyle(el).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)", "transparent")
     hubs = page.evaluate(f"{cy}.nodes('[hub = 1]').map(n => n.data('label'))")
     assert len(hubs) >= expected["graph"]["communities"] and all(hubs)
     assert page.evaluate(PING) < 1000

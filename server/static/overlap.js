@@ -461,7 +461,12 @@
     });
   }
 
-  colourSwatches();
+  // The role network's page runs this script before its table is read.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", colourSwatches);
+  } else {
+    colourSwatches();
+  }
   if (settings.mode === "network" && container.offsetWidth === 0) {
     // A phone: the graph's box is hidden and the table below is the view.
     container.setAttribute("data-ready", "list");
