@@ -13,6 +13,7 @@ the first frame after Cytoscape.js is ready (``window.careerkgOverlap.timing.dra
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -32,6 +33,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 PING = """() => new Promise(done => { const t = performance.now();
   requestAnimationFrame(() => done(performance.now() - t)); })"""
 PATH = "/overlap?family=all"
+#: Where a run's time goes (ms from the start of navigation): the page's HTML received, the
+#: DOM ready (the scripts run), the network's JSON read, Cytoscape.js built, the first frame.
+PHASES = """() => { const n = performance.getEntriesByType('navigation')[0];
+  const t = window.careerkgOverlap.timing;
+  return {html: n.responseEnd, dom_ready: n.domContentLoadedEventEnd, json: t.fetched,
+          built: t.built, drawn: t.drawn}; }"""
 
 
 def measure_overlap_view(ds: Dataset, runs: int, logs: Path) -> tuple[list[Row], list[str]]:
@@ -49,6 +56,7 @@ def measure_overlap_view(ds: Dataset, runs: int, logs: Path) -> tuple[list[Row],
         answer.raise_for_status()
         roles = len(answer.json()["nodes"])
         drawn, pings = Timing(), Timing()
+        phases: dict[str, list[float]] = {}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS,
                                                  headless=True)
@@ -58,6 +66,8 @@ def measure_overlap_view(ds: Dataset, runs: int, logs: Path) -> tuple[list[Row],
                     page.goto(base + PATH)
                     page.wait_for_selector("#overlap-graph[data-ready='true']", timeout=60000)
                     timing = page.evaluate("window.careerkgOverlap.timing")
+                    for name, ms in page.evaluate(PHASES).items():
+                        phases.setdefault(name, []).append(ms)
                     ping = page.evaluate(PING)
                     count = page.evaluate("window.careerkgOverlap.cy.nodes().length")
                     page.close()
@@ -69,14 +79,17 @@ def measure_overlap_view(ds: Dataset, runs: int, logs: Path) -> tuple[list[Row],
             finally:
                 browser.close()
         drawn.samples, pings.samples = drawn.samples[1:], pings.samples[1:]
+        phase_medians = {name: round(statistics.median(ms[1:])) for name, ms in phases.items()}
     finally:
         server.stop()
     rows = [
         Row("overlap view", f"/overlap?family=all drawn in Chromium ({roles:,} roles)",
             ds.name, "s", drawn.median,
             notes=f"navigation start to the first frame after drawing; a frame after it "
-                  f"waited {pings.median * 1000:.0f} ms (median)",
-            details={"drawn": drawn.to_dict(), "frame_after_draw": pings.to_dict()}),
+                  f"waited {pings.median * 1000:.0f} ms (median); median ms: "
+                  + ", ".join(f"{k} {v}" for k, v in phase_medians.items()),
+            details={"drawn": drawn.to_dict(), "frame_after_draw": pings.to_dict(),
+                     "phases_ms": phase_medians}),
         Row("role network (cold)", "first /api/role-network?family=all of a store generation",
             ds.name, "s", cold,
             notes="builds the requirement graph, the network and its layout; cached after"),

@@ -19,9 +19,11 @@ does not rebuild it.
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 
 from flask import Blueprint, Response, g, jsonify, render_template, request, url_for
+from markupsafe import Markup
 
 from careerkg.graph import overlap as ov
 from careerkg.graph.namespaces import ID
@@ -43,6 +45,8 @@ BY_LABELS = {"skills": "skills", "tools": "tools", "all": "skills and tools"}
 LIMITS = {"k": (8, 50), "top": (150, 1000), "roles": (40, 300)}
 #: Most roles listed in a role picker's suggestions (a datalist); more are found by typing.
 PICKER_LIMIT = 5000
+#: The rendered datalist of role names per requirement graph (:func:`_picker_names`).
+_PICKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: The role network (``view=network``): edges per role (``edges``) default and most; the
 #: most roles drawn; the most roles listed in its table and neighbours listed per role (the
 #: JSON has them all).
@@ -102,13 +106,14 @@ def _threshold() -> float:
     return value
 
 
-def _view_kind(G) -> str:
+def _view_kind(roles: list[str]) -> str:
+    """``view`` from the query string, else the default for a graph of ``roles``."""
     view = request.args.get("view") or ""
     if view and view not in VIEWS:
         raise HttpProblem(400, f"view={view!r} is not known; use network or bipartite")
     if view:
         return view
-    return "bipartite" if len(ov.roles_of(G)) <= SMALL_GRAPH_ROLES else "network"
+    return "bipartite" if len(roles) <= SMALL_GRAPH_ROLES else "network"
 
 
 def _candidates(error) -> list[dict]:
@@ -201,13 +206,15 @@ def api_overlap_graph():
     return response
 
 
-def _network(G, center: ov.RoleRef | None):
-    """The role network the query string asks for, and its options."""
+def _network(G, center: ov.RoleRef | None, roles: list[str] | None = None):
+    """The role network the query string asks for, and its options (``roles``: every role
+    of ``G``, when known)."""
     options = {"family": _family(), "threshold": _threshold(),
                "edges": int_arg("edges", *NETWORK_EDGES), "k": int_arg("k", *LIMITS["k"]),
                "by": _by()}
     family = options["family"]
-    seeds = [r for r in ov.roles_of(G) if r.startswith(ID + "role/")]
+    seeds = [r for r in (ov.roles_of(G) if roles is None else roles)
+             if r.startswith(ID + "role/")]
     pool = ov.family_roles(G, family, seeds=seeds,
                            matches=ov.role_matches(store()) if family == "data" else ())
     network = ov.prepared_role_network(
@@ -219,11 +226,14 @@ def _network(G, center: ov.RoleRef | None):
 
 
 def _network_json(network) -> dict:
+    """The network as JSON; an edge names its roles by their position in ``nodes`` (an IRI
+    repeated in each of thousands of edges would double the size of the answer)."""
+    index = {n: i for i, n in enumerate(network)}
     nodes = [{"id": n, "label": d["label"], "codes": list(d["codes"]),
               "community": d["community"], "colour": d["colour"], "x": d["x"], "y": d["y"],
               "strength": d["strength"], "hub": d["hub"], "center": d["center"],
               "href": local_url(n)} for n, d in network.nodes(data=True)]
-    edges = [{"source": a, "target": b, "weight": round(w, 4)}
+    edges = [{"source": index[a], "target": index[b], "weight": round(w, 4)}
              for a, b, w in network.edges(data="weight")]
     return {"graph": dict(network.graph), "nodes": nodes, "edges": edges}
 
@@ -232,31 +242,39 @@ def _network_json(network) -> dict:
 def api_role_network():
     """The role-to-role network (roles, their most similar roles, communities and a layout)
     as JSON: ``graph``, ``nodes`` (``id``, ``label``, ``codes``, ``community``, ``colour``,
-    ``x``, ``y``, ``strength``, ``hub``, ``center``, ``href``), ``edges`` (``source``,
-    ``target``, ``weight``)."""
+    ``x``, ``y``, ``strength``, ``hub``, ``center``, ``href``), ``edges`` (``source`` and
+    ``target``, positions in ``nodes``; ``weight``)."""
     _api_json()
     G = ov.cached_requirements_graph(store())
     network, _options = _network(G, _center())
     return jsonify(_network_json(network))
 
 
-def _nearest_table(network) -> list[dict]:
-    """Each role of the network (strongest first) with its neighbours, best first."""
+def _nearest_table(network, limit: int) -> list[dict]:
+    """The ``limit`` strongest roles of the network, strongest first, each with its
+    neighbours, best first."""
+    nodes = network.nodes
     rows = []
-    for n in sorted(network, key=lambda n: (-network.nodes[n]["strength"],
-                                            network.nodes[n]["label"].lower(), n)):
-        near = sorted(network[n].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))
-        rows.append({"iri": n, **network.nodes[n],
-                     "near": [{"iri": m, "label": network.nodes[m]["label"],
-                               "score": e["weight"]} for m, e in near[:NEAREST_LISTED]]})
+    for n in sorted(network, key=lambda n: (-nodes[n]["strength"], nodes[n]["label"].lower(),
+                                            n))[:limit]:
+        near = sorted(network.adj[n].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))
+        rows.append({"iri": n, **nodes[n],
+                     "near": [{"iri": m, "label": nodes[m]["label"], "score": e["weight"]}
+                              for m, e in near[:NEAREST_LISTED]]})
     return rows
 
 
 # -- pages ---------------------------------------------------------------------------------
 
-def _picker_names(G) -> list[dict]:
-    """Each role once, with a name that finds it (its label when no other role has it)."""
-    roles = ov.roles_of(G)
+def _picker_names(G, roles: list[str] | None = None) -> Markup:
+    """The role pickers' suggestions, ``<datalist id="role-names">``: each role once, with a
+    name that finds it (its label when no other role has it).  Rendered once per requirement
+    graph (it lists every role, a few hundred kB on a large import); ``roles``: every role of
+    ``G``, when known."""
+    html = _PICKERS.get(G)
+    if html is not None:
+        return html
+    roles = ov.roles_of(G) if roles is None else roles
     counts = Counter(G.nodes[r]["label"].lower() for r in roles)
     out = []
     for role in roles:
@@ -266,7 +284,9 @@ def _picker_names(G) -> list[dict]:
         value = label if counts[label.lower()] == 1 else (codes[0] if codes else role)
         out.append({"value": value, "label": label, "codes": ", ".join(codes), "iri": role})
     out.sort(key=lambda r: (r["label"].lower(), r["iri"]))
-    return out[:PICKER_LIMIT]
+    html = _PICKERS[G] = Markup(render_template("overlap/_role_names.html",
+                                                names=out[:PICKER_LIMIT]))
+    return html
 
 
 def _role_error(error, link) -> dict:
@@ -283,7 +303,8 @@ def overlap_page():
     requirements (``view=bipartite``, for small selections)."""
     options = _view_options()
     G = ov.cached_requirements_graph(store())
-    kind = _view_kind(G)
+    roles = ov.roles_of(G)
+    kind = _view_kind(roles)
     error, status, center = None, 200, None
     def link(iri):
         return url_for("overlap.overlap_page", **{**request.args, "role": iri})
@@ -295,19 +316,19 @@ def overlap_page():
     except ov.AmbiguousRole as problem:
         error, status = _role_error(problem, link), 400
     common = {"error": error, "name": request.args.get("role") or "", "options": options,
-              "center": center, "picker": _picker_names(G), "by_labels": BY_LABELS,
+              "center": center, "picker": _picker_names(G, roles), "by_labels": BY_LABELS,
               "limits": LIMITS, "kind": kind}
     if kind == "network":
-        network, net = _network(G, center)
+        network, net = _network(G, center, roles)
         query = {"role": center.iri if center else None, "by": options["by"],
                  "family": net["family"], "threshold": net["threshold"] or None,
                  "edges": net["edges"], "k": options["k"]}
         query = {k: v for k, v in query.items() if v is not None}
-        rows = _nearest_table(network)
         body = render_template(
             "overlap/network.html", **common, network=network, net=net,
-            rows=rows[:NETWORK_TABLE_ROWS], rows_total=len(rows),
-            families=_families(G), edge_limit=NETWORK_EDGES[1],
+            rows=_nearest_table(network, NETWORK_TABLE_ROWS),
+            rows_total=network.number_of_nodes(),
+            families=_families(roles, G), edge_limit=NETWORK_EDGES[1],
             settings={"mode": "network",
                       "graph": url_for("overlap.api_role_network", **query),
                       "compare": url_for("overlap.compare_page")},
@@ -350,12 +371,14 @@ def overlap_page():
     return Response(body, status=status)
 
 
-def _families(G) -> list[tuple[str, str]]:
-    """The family filter's choices: ``(value, text)``, the SOC major groups present."""
-    counts = Counter(c[:2] for r in ov.roles_of(G) for c in G.nodes[r].get("codes", ())
-                     if re.match(r"^\d{2}-", c))
+def _families(roles: list[str], G) -> list[tuple[str, str]]:
+    """The family filter's choices: ``(value, text)``, the SOC major groups present among
+    ``roles`` (nodes of ``G``)."""
+    nodes = G.nodes
+    counts = Counter(c[:2] for r in roles for c in nodes[r].get("codes", ())
+                     if c[2:3] == "-" and c[:2].isdigit())
     out = [("data", "Data careers (15-2xxx, 15-12xx, the seed's roles)"),
-           ("all", f"All roles ({len(ov.roles_of(G))})")]
+           ("all", f"All roles ({len(roles)})")]
     out += [(group, f"{group} {SOC_MAJOR_GROUPS.get(group, '')} ({n})".replace("  ", " "))
             for group, n in sorted(counts.items())]
     return out

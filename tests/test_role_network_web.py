@@ -59,10 +59,15 @@ def test_the_default_family_is_the_data_careers(onet_client, occupations, seed_r
     assert all(n["id"] in seed_roles or n["codes"][0] in occupations for n in others)
     assert len(answer["nodes"]) <= len(family) + len(seed_roles) + len(others)
     assert "Butchers and Meat Cutters" not in {n["label"] for n in answer["nodes"]}
-    # every edge joins two roles of the network, weighted in (0, 1]
+    # every edge joins two roles of the network (their positions in "nodes"), weighted in
+    # (0, 1]
+    count = len(answer["nodes"])
     assert answer["edges"] and all(
-        e["source"] in ids and e["target"] in ids and 0 < e["weight"] <= 1
+        isinstance(e["source"], int) and isinstance(e["target"], int)
+        and 0 <= e["source"] < count and 0 <= e["target"] < count
+        and e["source"] != e["target"] and 0 < e["weight"] <= 1
         for e in answer["edges"])
+    assert len({(e["source"], e["target"]) for e in answer["edges"]}) == len(answer["edges"])
 
 
 def test_family_all_has_every_role_and_few_edges(onet_client, occupations, seed_roles):
@@ -136,7 +141,7 @@ def test_the_table_lists_each_roles_nearest_roles(onet_client):
     rows = re.findall(r'<tr data-iri="([^"]+)">(.*?)</tr>', html, re.S)
     assert {iri for iri, _ in rows} == {n["id"] for n in network["nodes"]}
     best = max(network["edges"], key=lambda e: e["weight"])
-    row = dict(rows)[best["source"]]
+    row = dict(rows)[network["nodes"][best["source"]]["id"]]
     assert f'{best["weight"]:.2f}' in row
 
 
@@ -164,19 +169,73 @@ PING = """() => new Promise(done => { const t = performance.now();
 def test_every_role_draws_and_stays_responsive(page, page_log, onet_server):
     expected = requests.get(onet_server.url + "/api/role-network?family=all", timeout=60).json()
     page.set_default_timeout(60000)  # a hang guard only; the budget is the benchmark's
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.goto(onet_server.url + "/overlap?family=all")
     page.wait_for_selector("#overlap-graph[data-ready='true']")
+    # the JSON is asked for once: the page's preload, which the script's fetch takes
+    assert len([url for url in asked if "/api/role-network" in url]) == 1
     cy = "window.careerkgOverlap.cy"
     assert page.evaluate(f"{cy}.nodes().length") == len(expected["nodes"]) > 1000
-    assert page.evaluate(f"{cy}.edges().length") == len(expected["edges"])
+    ids = [n["id"] for n in expected["nodes"]]
+    # the links are lines on a canvas under Cytoscape's, as large as the drawing, with
+    # every edge of the JSON; the tooltip's count of links is the role's edges in the JSON
+    layer = "window.careerkgOverlap.links"
+    assert page.evaluate(f"{layer}.count") == len(expected["edges"])
+    box = page.locator("#overlap-graph").bounding_box()
+    size = page.evaluate(f"[{layer}.canvas.clientWidth, {layer}.canvas.clientHeight]")
+    assert abs(size[0] - (box["width"] - 2)) <= 1 and abs(size[1] - (box["height"] - 2)) <= 1
+    # how many pixels the lines cover, and their mean opacity (0-255)
+    ink = f"""() => {{ const c = {layer}.canvas;
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let inked = 0, sum = 0;
+        for (let i = 3; i < pixels.length; i += 4) {{
+          if (pixels[i] > 0) {{ inked++; sum += pixels[i]; }} }}
+        return [inked, inked ? sum / inked : 0]; }}"""
+    inked, alpha = page.evaluate(ink)
+    assert inked > 10000 and alpha > 20
+    degree = {i: 0 for i in range(len(ids))}
+    for e in expected["edges"]:
+        degree[e["source"]] += 1
+        degree[e["target"]] += 1
+    counted = page.evaluate(f"{cy}.nodes().map(n => [n.id(), n.data('links')])")
+    assert dict(counted) == {ids[i]: n for i, n in degree.items()}
+    # the table under the drawing (read after the script ran) has its community colours
+    swatch = page.locator(".nearest-table .swatch").first
+    assert swatch.evaluate("el => getComputedStyle(el).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)", "transparent")
     hubs = page.evaluate(f"{cy}.nodes('[hub = 1]').map(n => n.data('label'))")
     assert len(hubs) >= expected["graph"]["communities"] and all(hubs)
     assert page.evaluate(PING) < 1000
     timing = page.evaluate("window.careerkgOverlap.timing")
     assert timing["drawn"] >= timing["started"]
-    # the search finds a role; a click on it opens its page
+    # the whole network is in view; labels of roles other than hubs come once zoomed in far
+    # enough to read them, for the roles on the screen
+    other = next(n for n in expected["nodes"] if not n["hub"])
+    label_of = f"(id) => {cy}.getElementById(id).style('label')"
+    assert page.evaluate(f"""() => {{ const box = {cy}.extent();
+        return {cy}.nodes().filter(n => {{ const p = n.position();
+          return p.x < box.x1 || p.x > box.x2 || p.y < box.y1 || p.y > box.y2; }}).length; }}"""
+                         ) == 0
+    assert page.evaluate(label_of, other["id"]) == ""
+    page.evaluate(f"(id) => {{ {cy}.zoom(1.5); {cy}.center({cy}.getElementById(id)); }}",
+                  other["id"])
+    page.wait_for_function(f"(id) => {cy}.getElementById(id).hasClass('labelled')",
+                           arg=other["id"])
+    assert page.evaluate(label_of, other["id"]) == other["label"]
+    assert page.evaluate(f"{cy}.nodes('.labelled').length") < len(ids) / 2
+    # the search finds a role, and the links fade with the other roles; a click on it opens
+    # its page
     page.fill("#node-search", "data scientists")
     assert page.text_content("#search-count") == "1 found"
+    frame = "() => new Promise(done => requestAnimationFrame(() => done()))"
+    page.evaluate(frame)
+    faded = page.evaluate(ink)
+    page.fill("#node-search", "")  # the same view, nothing faded
+    page.evaluate(frame)
+    shown = page.evaluate(ink)
+    assert faded[0] > 0 and faded[1] * 3 < shown[1]  # opacity 0.12, not 0.7
+    page.fill("#node-search", "data scientists")
     target = next(n for n in expected["nodes"] if DS_CODE in n["codes"])
     box = page.evaluate(
         """(id) => { const cy = window.careerkgOverlap.cy; const node = cy.getElementById(id);
