@@ -169,51 +169,52 @@ def test_warm_up_keeps_the_graph_and_a_new_store_object_reads_it_back(tmp_path):
         again.close()
 
 
-def test_a_kept_graph_of_other_sources_or_other_code_is_not_read(tmp_path, monkeypatch):
+@pytest.fixture
+def warm_store(tmp_path):
+    """A disk store (the seed) after :func:`warm_up`: its graph kept beside it."""
     store = open_store(str(tmp_path / "kg"))
-    try:
-        warm_up(store)
-        fingerprint = store.fingerprint()
-        assert kept.load_kept(store, fingerprint) is not None
-        # the data changed: another source
-        store.replace_source("extra", Payload(data=b"<urn:x:a> <urn:x:b> <urn:x:c> .\n",
-                                              format=rdf_format("ntriples")))
-        assert store.fingerprint() != fingerprint
-        assert kept.load_kept(store, store.fingerprint()) is None
-        # the code changed
-        monkeypatch.setattr(kept, "_code_digest", lambda: "another version")
-        assert kept.load_kept(store, fingerprint) is None
-    finally:
-        store.close()
+    warm_up(store)
+    yield store
+    store.close()
 
 
-def test_a_damaged_kept_file_is_ignored_and_replaced(tmp_path, caplog):
-    store = open_store(str(tmp_path / "kg"))
-    try:
-        warm_up(store)
-        path = kept.kept_path(store)
-        key = kept.kept_key(store)
-        path.write_bytes(pickle.dumps(key) + b"not a pickle")
-        assert kept.load_kept(store, store.fingerprint()) is None
-        assert "ignoring" in caplog.text and str(path) in caplog.text
-        path.write_bytes(b"\x00garbage")
-        model.clear_cache(store)
-        G = model.cached_requirements_graph(store)  # built from the store instead
-        assert G.number_of_edges() > 0
-        kept.keep(store, G)
-        assert kept.kept_key(store)[:2] == key[:2]  # the same sources and code
-        assert kept.load_kept(store, store.fingerprint()) is not None
-        # a graph with more computed values is kept again; one with fewer is not
-        weighted_matrix(G)
-        kept.keep(store, G)
-        assert ("matrix", "all") in kept.kept_key(store)[2]
-        model.clear_cache(store)
-        store_graph = model.requirements_graph(store)
-        store_graph.graph["fingerprint"] = store.fingerprint()
-        kept.keep(store, store_graph)
-        assert ("matrix", "all") in kept.kept_key(store)[2]
-    finally:
-        store.close()
+def test_a_kept_graph_of_other_sources_or_other_code_is_not_read(warm_store, monkeypatch):
+    store = warm_store
+    fingerprint = store.fingerprint()
+    assert kept.load_kept(store, fingerprint) is not None
+    # the data changed: another source
+    store.replace_source("extra", Payload(data=b"<urn:x:a> <urn:x:b> <urn:x:c> .\n",
+                                          format=rdf_format("ntriples")))
+    assert store.fingerprint() != fingerprint
+    assert kept.load_kept(store, store.fingerprint()) is None
+    # the code changed
+    monkeypatch.setattr(kept, "_code_digest", lambda: "another version")
+    assert kept.load_kept(store, fingerprint) is None
+
+
+def test_a_damaged_kept_file_is_ignored_and_replaced(warm_store, caplog):
+    store = warm_store
+    path = kept.kept_path(store)
+    key = kept.kept_key(store)
+    path.write_bytes(pickle.dumps(key) + b"not a pickle")
+    assert kept.load_kept(store, store.fingerprint()) is None
+    assert "ignoring" in caplog.text and str(path) in caplog.text
+    path.write_bytes(b"\x00garbage")
+    model.clear_cache(store)
+    G = model.cached_requirements_graph(store)  # built from the store instead
+    assert G.number_of_edges() > 0
+    kept.keep(store, G)
+    assert kept.kept_key(store)[:2] == key[:2]  # the same sources and code
+    assert kept.load_kept(store, store.fingerprint()) is not None
+    # a graph with more computed values is kept again; one with fewer is not
+    weighted_matrix(G)
+    kept.keep(store, G)
+    assert ("matrix", "all") in kept.kept_key(store)[2]
+    model.clear_cache(store)
+    store_graph = model.requirements_graph(store)
+    store_graph.graph["fingerprint"] = store.fingerprint()
+    kept.keep(store, store_graph)
+    assert ("matrix", "all") in kept.kept_key(store)[2]
 
 
 def test_a_store_in_memory_keeps_nothing(seed_store):
