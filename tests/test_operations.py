@@ -49,7 +49,9 @@ def test_healthz_reports_the_store_and_the_pool(client, isolated):
     assert report["status"] == "ok" and report["store"] == "memory"
     assert report["sources"] == len(isolated.sources())
     assert report["pool"]["zygote_alive"] is True and report["pool"]["max_workers"] == 3
-    assert set(report) <= {"status", "store", "sources", "pool", "answered_ms"}
+    assert set(report) <= {"status", "store", "sources", "pool", "answered_ms", "warm_up",
+                           "preparing"}
+    assert report["warm_up"] == "off" and report["preparing"] == []  # nothing secret either
 
 
 def test_healthz_is_503_when_the_store_is_gone():

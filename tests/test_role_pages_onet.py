@@ -19,6 +19,7 @@ from careerkg.graph.factory import open_store
 from careerkg.graph.importers import import_source
 from careerkg.graph.namespaces import ID
 from careerkg.graph.roles import role_profile
+from careerkg.graph.warm import warm_up
 from careerkg.server import close_app, create_app
 
 ONET29 = ROOT / "data" / "onet-29.2"
@@ -42,6 +43,9 @@ def onet():
 
 @pytest.fixture(scope="module")
 def client(onet):
+    # as `careerkg serve` does at start: the requirement graph of O*NET takes seconds to
+    # build, and a page that needs it before then answers 503 (tests/test_background.py)
+    warm_up(onet)
     app = create_app({"STORE": onet})
     yield app.test_client()
     close_app(app)
