@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import W3C_DIR
+from conftest import NO_W3C, W3C_DIR
 from rdflib.collection import Collection
 
 from careerkg.graph.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format
@@ -26,7 +26,7 @@ from careerkg.graph.store import OxigraphStore, Payload
 from careerkg.server import create_app
 
 if W3C_DIR is None:
-    pytest.skip("CAREERKG_W3C_TESTS not set", allow_module_level=True)
+    pytest.skip(NO_W3C, allow_module_level=True)
 PROTOCOL_DIR = W3C_DIR / "sparql11-protocol"
 MANIFEST = PROTOCOL_DIR / "manifest.ttl"
 

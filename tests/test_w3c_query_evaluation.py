@@ -16,24 +16,21 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from conftest import NO_W3C, W3C_DIR
 
 from careerkg.graph.formats import rdf_format, rdf_format_for_path
 from careerkg.graph.sparql import analyse
 from careerkg.graph.store import OxigraphStore
 from careerkg.server import close_app, create_app
 
-ROOT = os.environ.get("CAREERKG_W3C_TESTS")
-SUITE = Path(ROOT) / "query-evaluation" if ROOT else None
-pytestmark = pytest.mark.skipif(
-    SUITE is None, reason="CAREERKG_W3C_TESTS is not set (CI sets it to ../shared/w3c)"
-)
+SUITE = W3C_DIR / "query-evaluation" if W3C_DIR is not None else None
+pytestmark = pytest.mark.skipif(SUITE is None, reason=NO_W3C)
 
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
