@@ -154,9 +154,9 @@ def build(data_dir, quiet, fmt, store, update_endpoint):
             if fmt == "text" and not quiet:
                 click.echo("  preparing the search index and the similarity of the roles",
                            err=True)
-            from careerkg.graph.warm import warm_up
+            from careerkg.graph.warm import prepare_kept
 
-            warm_up(kg)
+            prepare_kept(kg)
         where = kg.describe()
         total = kg.count()
     seconds = time.perf_counter() - started

@@ -2,8 +2,9 @@
 role ↔ requirement graph and the weighted similarity, and keeping them beside an on-disk
 store so that the next start finds them ready.
 
-``careerkg build`` ends with it; ``careerkg serve`` runs it in a background thread at start
-(:mod:`careerkg.server.warmup`).
+``careerkg build`` ends with :func:`prepare_kept` (what can be kept); ``careerkg serve``
+runs :func:`warm_up` (that, and the counts its pages show, which live in memory) in a
+background thread at start (:mod:`careerkg.server.warmup`).
 """
 
 from __future__ import annotations
@@ -22,18 +23,13 @@ from .search import clear_search_cache, index_path, search_index
 from .stats import dataset_sizes, graph_counts
 from .store import Store
 
-__all__ = ["warm_up", "forget"]
+__all__ = ["prepare_kept", "warm_up", "forget"]
 
 
-def warm_up(store: Store) -> float:
-    """Count what the home page and the service description show; build (or read back) the
-    search index, the requirement graph, the weighted similarity, the role matrix, the
-    transition graph and the skills market of ``store``, and keep them beside it when it is
-    on disk (unless they are kept there already); the seconds it took."""
-    started = time.perf_counter()
-    graph_counts(store)  # the home page's figures,
-    browse_roles(store)  # its role list and families,
-    dataset_sizes(store)  # the service description's counts
+def prepare_kept(store: Store) -> None:
+    """Build (or read back) the search index, the requirement graph, the weighted similarity,
+    the role matrix, the transition graph and the skills market of ``store``, and keep them
+    beside it when it is on disk (unless they are kept there already)."""
     search_index(store)
     G = cached_requirements_graph(store)
     weighted_matrix(G)
@@ -41,6 +37,16 @@ def warm_up(store: Store) -> float:
     transition_graph(G)
     skills_market(G)
     keep(store, G)
+
+
+def warm_up(store: Store) -> float:
+    """Count what the home page and the service description show, then
+    :func:`prepare_kept`; the seconds it took."""
+    started = time.perf_counter()
+    graph_counts(store)  # the home page's figures,
+    browse_roles(store)  # its role list and families,
+    dataset_sizes(store)  # the service description's counts
+    prepare_kept(store)
     return time.perf_counter() - started
 
 

@@ -211,7 +211,7 @@ def full_store(request) -> Path:
     import json
 
     from careerkg.graph.importers.build import build
-    from careerkg.graph.warm import warm_up
+    from careerkg.graph.warm import prepare_kept
 
     cache = getattr(request.config, "cache", None)
     base = (Path(cache.mkdir("full-store")) if cache is not None
@@ -228,7 +228,7 @@ def full_store(request) -> Path:
             store = open_store(str(building / "store"))
             try:
                 reports = build(store)
-                warm_up(store)  # as `careerkg build` does: the search index, the overlap
+                prepare_kept(store)  # as `careerkg build` does: the search index, the overlap
             finally:
                 store.close()
             (building / "reports.json").write_text(json.dumps({

@@ -20,8 +20,8 @@ tool); roles carry ``codes`` (``skos:notation``, such as O*NET-SOC codes).  Edge
 :data:`BY_CHOICES`.
 
 Caching: :func:`cached_requirements_graph` keeps one graph per store, rebuilt when the store's
-*generation* changes.  The generation is the list of live sources with their named graphs,
-read from the source registry (one small query); every change made through
+*generation* changes.  The generation is the store's fingerprint (its live sources with their
+named graphs and digests, read from the source registry: one small query); every change made through
 ``replace_source`` / ``drop_source`` loads into a fresh named graph, so it changes the
 generation.  A raw SPARQL update that bypasses the registry is not seen: call
 :func:`clear_cache` after one.
@@ -370,10 +370,6 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 
-def _generation(store: Store) -> tuple:
-    return tuple((s.name, s.graph) for s in store.sources())
-
-
 def cached_requirements_graph(store: Store) -> nx.Graph:
     """:func:`requirements_graph` of ``store`` (all layers), rebuilt only when its sources
     change.  Treat the returned graph as read-only: it is shared between callers.
@@ -383,25 +379,24 @@ def cached_requirements_graph(store: Store) -> nx.Graph:
     the ones it was built from.  The build runs in the background: a request with a
     deadline (:func:`careerkg.graph.background.deadline`) waits for it at most until then.
     """
-    generation = _generation(store)
+    fingerprint = store.fingerprint()
     with _CACHE_LOCK:
         entry = _CACHE.get(store)
-        if entry is not None and entry[0] == generation:
+        if entry is not None and entry[0] == fingerprint:
             return entry[1]
 
     def build() -> nx.Graph:
         from .kept import load_kept
 
-        fingerprint = store.fingerprint()
         G = load_kept(store, fingerprint)
         if G is None:
             G = requirements_graph(store)
             G.graph["fingerprint"] = fingerprint
         with _CACHE_LOCK:
-            _CACHE[store] = (generation, G)
+            _CACHE[store] = (fingerprint, G)
         return G
 
-    return prepare((id(store), "requirements", generation), build,
+    return prepare((id(store), "requirements", fingerprint), build,
                    what="the role ↔ requirement graph")
 
 

@@ -522,7 +522,7 @@ COMMUNITY_COLOURS = (
 OTHER_COLOUR = "#9aa5ad"
 
 _NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_MATRIX_LOCK = threading.Lock()
+_NETWORK_LOCK = threading.Lock()
 _NETWORK_CACHE_SIZE = 16
 
 
@@ -697,7 +697,7 @@ def role_network(
         raise ValueError(f"threshold must be between 0 and 1 (got {threshold})")
     pool = roles_of(G) if roles is None else sorted({_role(G, r) for r in roles})
     key = (tuple(pool), center, threshold, k, neighbours, max_nodes, by, metric, labels, seed)
-    with _MATRIX_LOCK:
+    with _NETWORK_LOCK:
         cached = _NETWORKS.setdefault(G, {})
         if key in cached:
             return cached[key]
@@ -744,7 +744,7 @@ def role_network(
                 hub=(n in hubs and len(members_of) > 1) or n == center,
             )
     N.graph["communities"] = sum(1 for c in communities if len(c) > 1)
-    with _MATRIX_LOCK:
+    with _NETWORK_LOCK:
         cached = _NETWORKS.setdefault(G, {})
         if len(cached) >= _NETWORK_CACHE_SIZE:
             cached.pop(next(iter(cached)))
