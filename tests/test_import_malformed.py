@@ -229,15 +229,21 @@ def test_esco_unterminated_quote(unchanged, tmp_path):
                  reason="malformed CSV")
 
 
-def test_esco_relation_to_a_malformed_skill_iri(unchanged, tmp_path):
-    folder = esco_copy(tmp_path)
+def _add_relation(folder, skill_iri: str) -> tuple[str, int]:
+    """Append a relation of ESCO's data scientist to ``skill_iri`` to the relations file of
+    ``folder``; the file's name and the line added."""
     path = folder / "occupationSkillRelations_en.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-"
-                    "1ff0477e0f30,data scientist,essential,knowledge,http://example.org/"
-                    "skill/python,nothing\n",
+                    f"1ff0477e0f30,data scientist,essential,knowledge,{skill_iri},nothing\n",
                     encoding="utf-8")
-    expect_error(unchanged, "esco", folder, file=path.name, line=text.count("\n") + 1,
+    return path.name, text.count("\n") + 1
+
+
+def test_esco_relation_to_a_malformed_skill_iri(unchanged, tmp_path):
+    folder = esco_copy(tmp_path)
+    name, line = _add_relation(folder, "http://example.org/skill/python")
+    expect_error(unchanged, "esco", folder, file=name, line=line,
                  column=5, reason="is not an ESCO skill IRI")
 
 
@@ -245,16 +251,12 @@ def test_esco_relation_to_a_skill_the_export_lacks_is_left_out_with_a_warning(tm
     """ESCO 1.1.1 itself relates an occupation its occupations file lacks (67 rows): such a
     relation is left out and reported, not an error."""
     folder = esco_copy(tmp_path)
-    path = folder / "occupationSkillRelations_en.csv"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-"
-                    "1ff0477e0f30,data scientist,essential,knowledge,http://data.europa.eu/"
-                    "esco/skill/00000000-0000-0000-0000-000000000000,nothing\n",
-                    encoding="utf-8")
+    _name, line = _add_relation(
+        folder, "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000")
     store = open_store(None)
     report = import_source("esco", store, folder)
     assert report.counts["skipped_relations"] == 1
-    assert f"line {text.count(chr(10)) + 1}" in report.warnings[0], report.warnings
+    assert f"line {line}" in report.warnings[0], report.warnings
     assert not store.query("ASK { ?r ?p <https://w3id.org/careerkg/id/esco/skill/"
                            "00000000-0000-0000-0000-000000000000> }").boolean
 
